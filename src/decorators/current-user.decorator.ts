@@ -1,0 +1,15 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { getHankoRequest } from '../context/hanko-request.context.js';
+import { HANKO_USER } from '../context/hanko-request.slots.js';
+import type { HankoUser } from '../session/hanko-user.js';
+
+/**
+ * The authenticated HankoUser, one of its properties (`@CurrentUser('email')`), or undefined on a
+ * public route without a valid token. The explicit type keeps Nest-12-only types out of our .d.ts.
+ */
+export const CurrentUser: (property?: keyof HankoUser) => ParameterDecorator = createParamDecorator(
+  (property: keyof HankoUser | undefined, context: ExecutionContext) => {
+    const user = getHankoRequest(context)?.[HANKO_USER] as HankoUser | undefined;
+    return property === undefined ? user : user?.[property];
+  },
+);

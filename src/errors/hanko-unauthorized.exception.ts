@@ -1,0 +1,27 @@
+import { UnauthorizedException } from '@nestjs/common';
+import type { HankoRefusalReason } from './hanko-refusal.reason.js';
+
+/**
+ * 401 with an RFC 6750 challenge. Without a reason (no token at all) the challenge carries only the
+ * realm, as §3 asks; with one it names `invalid_token` and our fixed description.
+ */
+export class HankoUnauthorizedException extends UnauthorizedException {
+  readonly wwwAuthenticate: string;
+
+  constructor(
+    readonly reason: HankoRefusalReason | undefined,
+    realm: string,
+  ) {
+    // No reason: exactly Nest's own 401 body; with one, our fixed phrase as the message.
+    if (reason === undefined) super();
+    else super(reason);
+    this.wwwAuthenticate =
+      reason === undefined
+        ? `Bearer realm="${realm}"`
+        : `Bearer realm="${realm}", error="invalid_token", error_description="${reason}"`;
+  }
+
+  getHeaders(): Record<string, string> {
+    return { 'WWW-Authenticate': this.wwwAuthenticate };
+  }
+}

@@ -1,0 +1,47 @@
+import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { HankoAuthConfig } from './hanko-auth.config.js';
+import {
+  HANKO_AUTH_ASYNC_OPTIONS_TYPE,
+  HANKO_AUTH_OPTIONS,
+  HANKO_AUTH_OPTIONS_TYPE,
+  HankoAuthConfigurableModule,
+} from './hanko-auth.module-definition.js';
+import type { HankoAuthOptions } from './hanko-auth.options.js';
+import { HankoConfigurationError } from './errors/hanko-configuration.error.js';
+import { HankoKeySource } from './keys/hanko-key.source.js';
+import { HankoAuthenticator } from './hanko.authenticator.js';
+import { HankoGuard } from './hanko.guard.js';
+import { HankoStrategy } from './hanko.strategy.js';
+
+const providers: Provider[] = [
+  // Validation happens here, during bootstrap: a bad option stops the app with a named error.
+  { provide: HankoAuthConfig, inject: [HANKO_AUTH_OPTIONS], useFactory: (options: HankoAuthOptions) => new HankoAuthConfig(options) },
+  HankoKeySource,
+  HankoStrategy,
+  HankoAuthenticator,
+  HankoGuard,
+];
+
+/**
+ * Import once in AppModule. Global, so `@UseGuards(HankoGuard)` resolves in every module.
+ */
+@Global()
+@Module({ providers, exports: [HankoAuthConfig, HankoKeySource, HankoAuthenticator, HankoGuard] })
+export class HankoAuthModule extends HankoAuthConfigurableModule {
+  static override forRoot(options: typeof HANKO_AUTH_OPTIONS_TYPE): DynamicModule {
+    return withGlobalGuard(super.forRoot(options), options.globalGuard);
+  }
+
+  static override forRootAsync(options: typeof HANKO_AUTH_ASYNC_OPTIONS_TYPE): DynamicModule {
+    return withGlobalGuard(super.forRootAsync(options), options.globalGuard);
+  }
+}
+
+function withGlobalGuard(module: DynamicModule, globalGuard: unknown): DynamicModule {
+  if (globalGuard !== undefined && typeof globalGuard !== 'boolean') {
+    throw new HankoConfigurationError('globalGuard', 'must be true or false');
+  }
+  if (globalGuard === false) return module;
+  return { ...module, providers: [...(module.providers ?? []), { provide: APP_GUARD, useExisting: HankoGuard }] };
+}

@@ -1,0 +1,112 @@
+import { Injectable, Logger } from '@nestjs/common';
+import passport from 'passport';
+import { HankoAuthConfig } from './hanko-auth.config.js';
+import { HankoTokenRefusal, HankoUpstreamUnavailable, type HankoRefusalReason } from './errors/hanko-refusal.reason.js';
+import type { HankoRequest } from './context/hanko-request.context.js';
+import { HANKO_OUTCOME, HANKO_TOKEN, HANKO_USER } from './context/hanko-request.slots.js';
+import { HankoKeySource } from './keys/hanko-key.source.js';
+import type { HankoUser } from './session/hanko-user.js';
+import { HankoStrategy } from './hanko.strategy.js';
+import { HankoTokenCache } from './token/hanko-token.cache.js';
+import { HankoTokenExtractor } from './token/hanko-token.extractor.js';
+import { precheckToken } from './token/hanko-token.precheck.js';
+
+export type HankoFailure = 'missing' | HankoTokenRefusal | HankoUpstreamUnavailable;
+export type HankoOutcome = { user: HankoUser; failure?: undefined } | { user?: undefined; failure: HankoFailure };
+
+/**
+ * Request in, outcome out: extract, pre-check, cached verification or passport-jwt, session policy.
+ * Never throws; the guard decides what an outcome means for the route at hand.
+ */
+@Injectable()
+export class HankoAuthenticator {
+  protected readonly logger = new Logger('HankoAuth');
+  protected readonly extractor: HankoTokenExtractor;
+  private readonly cache: HankoTokenCache | undefined;
+  private keyGeneration = 0;
+
+  constructor(
+    protected readonly config: HankoAuthConfig,
+    private readonly strategy: HankoStrategy,
+    keys: HankoKeySource,
+  ) {
+    this.extractor = new HankoTokenExtractor(config.cookieName);
+    this.cache = config.tokenCache === false ? undefined : new HankoTokenCache(config.tokenCache.maxEntries);
+    keys.onChange(() => {
+      this.keyGeneration++;
+      this.cache?.clear();
+    });
+  }
+
+  /** Authenticates a request once, however many guards ask (global guard plus @UseGuards). */
+  authenticate(request: HankoRequest): Promise<HankoOutcome> {
+    const done = request[HANKO_OUTCOME] as Promise<HankoOutcome> | undefined;
+    if (done !== undefined) return done;
+    const outcome = this.run(request);
+    request[HANKO_OUTCOME] = outcome;
+    return outcome;
+  }
+
+  private async run(request: HankoRequest): Promise<HankoOutcome> {
+    try {
+      const raw = this.extractor.extract(request);
+      if (raw === undefined) return { failure: 'missing' };
+      const token = precheckToken(raw, this.config.maxTokenBytes);
+      const cached = this.cache?.get(raw, Date.now());
+      if (cached !== undefined) return this.accept(request, cached);
+      const generation = this.keyGeneration;
+      request[HANKO_TOKEN] = token;
+      const user = await this.verify(request);
+      // A key change while we verified may have removed the key used: don't remember this one.
+      if (generation === this.keyGeneration) this.cache?.set(raw, user);
+      return this.accept(request, user);
+    } catch (error) {
+      const failure = this.classify(error);
+      if (failure instanceof HankoTokenRefusal) this.logger.debug(`Refused a token: ${failure.reason}`);
+      return { failure };
+    } finally {
+      delete request[HANKO_TOKEN];
+    }
+  }
+
+  private accept(request: HankoRequest, user: HankoUser): HankoOutcome {
+    request[HANKO_USER] = user;
+    request.user = user;
+    return { user };
+  }
+
+  private verify(request: HankoRequest): Promise<HankoUser> {
+    return new Promise<HankoUser>((resolve, reject) => {
+      // A fresh object per request: passport attaches success/fail callbacks to the strategy it
+      // is handed, so sharing one instance between concurrent requests would cross their results.
+      const strategy = Object.create(this.strategy) as HankoStrategy;
+      const middleware = passport.authenticate(strategy, { session: false }, (error: unknown, user: unknown, info: unknown) => {
+        if (error) reject(error);
+        else if (user) resolve(user as HankoUser);
+        else reject(info);
+      });
+      middleware(request, {}, reject);
+    });
+  }
+
+  /** Library errors become our fixed reasons here and nowhere else; their messages go no further. */
+  private classify(error: unknown): HankoFailure {
+    if (error instanceof HankoTokenRefusal || error instanceof HankoUpstreamUnavailable) return error;
+    return new HankoTokenRefusal(reasonFor(error));
+  }
+}
+
+function reasonFor(error: unknown): HankoRefusalReason {
+  const name = (error as Error | undefined)?.name;
+  const message = String((error as Error | undefined)?.message ?? '');
+  if (name === 'TokenExpiredError') return 'token expired';
+  if (name === 'NotBeforeError') return 'token not yet valid';
+  if (name === 'JsonWebTokenError') {
+    if (message === 'invalid signature') return 'invalid signature';
+    if (message.startsWith('jwt audience invalid')) return 'audience mismatch';
+    if (message.startsWith('jwt issuer invalid')) return 'issuer mismatch';
+    if (message === 'invalid algorithm') return 'unsupported algorithm';
+    if (message.startsWith('invalid') && message.endsWith('value')) return 'invalid time claims';
+  }
+  return 'invalid token';
+}

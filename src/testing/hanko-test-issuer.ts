@@ -1,0 +1,184 @@
+import { createPrivateKey, createPublicKey, generateKeyPair, randomUUID, sign, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export interface HankoTestIssuerOptions {
+  /** `aud` of minted tokens (default ["localhost"], Hanko's default for a local relying party). */
+  audience?: string[];
+  /** `iss` of minted tokens; Hanko only sets one when `session.issuer` is configured. */
+  issuer?: string;
+  /** RSA modulus of the first key (default 4096, like self-hosted Hanko). */
+  modulusLength?: number;
+  /** Path prefix, as with Hanko's multi-tenancy (`/tenant-id`). */
+  pathPrefix?: string;
+}
+
+export interface HankoTestKey {
+  readonly kid: string;
+  readonly privateKey: KeyObject;
+  readonly publicJwk: JsonWebKey & { kid: string; alg: string; use: string };
+}
+
+export interface SignOptions {
+  /** Sign with this key (default: the newest). */
+  kid?: string;
+  /** Header fields to add or override; `undefined` removes one. */
+  header?: Record<string, unknown>;
+}
+
+/**
+ * A stand-in for Hanko in e2e tests: serves `/.well-known/jwks.json` on 127.0.0.1 (ephemeral port)
+ * and mints Hanko-shaped session tokens signed with RSA keys like Hanko's. For tests only; never
+ * imported by the main entry point. Subclass and override `handle()` to simulate outages.
+ */
+export class HankoTestIssuer {
+  /** Every key that can sign, newest last; `published` decides which ones the JWKS lists. */
+  readonly keys: HankoTestKey[] = [];
+  readonly published = new Set<string>();
+  /** How many times the JWKS was requested. */
+  jwksRequests = 0;
+  protected readonly sockets = new Set<Socket>();
+  protected server: Server | undefined;
+  protected port = 0;
+
+  protected constructor(protected readonly options: HankoTestIssuerOptions) {}
+
+  /** Starts an issuer with one published RSA key. */
+  static async start<T extends HankoTestIssuer>(
+    this: new (options: HankoTestIssuerOptions) => T,
+    options: HankoTestIssuerOptions = {},
+  ): Promise<T> {
+    const issuer = new this(options);
+    await issuer.addKey({ modulusLength: options.modulusLength });
+    await issuer.listen();
+    return issuer;
+  }
+
+  get audience(): string[] {
+    return this.options.audience ?? ['localhost'];
+  }
+
+  /** The value for HankoAuthModule's `apiUrl`. */
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.port}${this.options.pathPrefix ?? ''}`;
+  }
+
+  get jwksUrl(): string {
+    return `${this.apiUrl}/.well-known/jwks.json`;
+  }
+
+  /** Adds a key (generated, or given as a private JWK/KeyObject); published unless `publish: false`. */
+  async addKey(options: { kid?: string; modulusLength?: number; privateKey?: KeyObject | JsonWebKey; publish?: boolean } = {}): Promise<HankoTestKey> {
+    const privateKey =
+      options.privateKey === undefined
+        ? await generateRsaKey(options.modulusLength ?? 4096)
+        : 'asymmetricKeyType' in options.privateKey
+          ? (options.privateKey as KeyObject)
+          : createPrivateKey({ key: options.privateKey as JsonWebKey & { kty: string }, format: 'jwk' });
+    const kid = options.kid ?? randomUUID();
+    const publicJwk = { ...createPublicKey(privateKey).export({ format: 'jwk' }), alg: 'RS256', kid, use: 'sig' };
+    const key: HankoTestKey = { kid, privateKey, publicJwk };
+    this.keys.push(key);
+    if (options.publish !== false) this.published.add(kid);
+    return key;
+  }
+
+  removeKey(kid: string): void {
+    this.published.delete(kid);
+  }
+
+  /** The JWKS document Hanko would publish right now. */
+  jwks(): { keys: unknown[] } {
+    return { keys: this.keys.filter((k) => this.published.has(k.kid)).map((k) => k.publicJwk) };
+  }
+
+  /** Claims of a live session, as Hanko would mint them now. */
+  sessionClaims(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+    const now = Math.floor(Date.now() / 1000);
+    return withoutUndefined({
+      sub: randomUUID(),
+      session_id: randomUUID(),
+      iat: now,
+      exp: now + 12 * 3600,
+      aud: this.audience,
+      ...(this.options.issuer !== undefined ? { iss: this.options.issuer } : {}),
+      amr: ['passkey'],
+      email: { address: 'user@example.com', is_primary: true, is_verified: true },
+      username: 'johndoe',
+      ...overrides,
+    });
+  }
+
+  /** A valid Hanko session token; `claims` override or (with undefined) remove claims. */
+  sign(claims: Record<string, unknown> = {}, options: SignOptions = {}): string {
+    return this.signPayload(this.sessionClaims(claims), options);
+  }
+
+  /** A Hanko webhook token: same key and audience as sessions, sub "hanko webhooks", no session_id. */
+  signWebhook(options: SignOptions = {}): string {
+    const now = Math.floor(Date.now() / 1000);
+    return this.signPayload(
+      { aud: this.audience, data: { user_id: randomUUID() }, evt: 'user.create', exp: now + 300, iat: now, sub: 'hanko webhooks' },
+      options,
+    );
+  }
+
+  /** Signs any payload (an object, or raw JSON text for malformed-token tests) with RS256. */
+  signPayload(payload: Record<string, unknown> | string, options: SignOptions = {}): string {
+    const key = options.kid === undefined ? this.keys[this.keys.length - 1] : this.keys.find((k) => k.kid === options.kid);
+    if (!key) throw new Error(`HankoTestIssuer: no key ${options.kid}`);
+    const header = withoutUndefined({ alg: 'RS256', kid: key.kid, typ: 'JWT', ...options.header });
+    const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
+    const input = `${b64url(JSON.stringify(header))}.${b64url(body)}`;
+    return `${input}.${sign('sha256', Buffer.from(input), key.privateKey).toString('base64url')}`;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server = undefined;
+  }
+
+  /** Starts listening (again, on the same port after close() when possible). */
+  async listen(): Promise<void> {
+    const server = createServer((req, res) => this.handle(req, res));
+    server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => resolve());
+    });
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  /** Routes a request; override to simulate a misbehaving Hanko. */
+  protected handle(req: IncomingMessage, res: ServerResponse): void {
+    const path = (req.url ?? '').split('?')[0];
+    if (req.method === 'GET' && path === `${this.options.pathPrefix ?? ''}/.well-known/jwks.json`) {
+      this.jwksRequests++;
+      return this.serveJwks(req, res);
+    }
+    res.writeHead(404, { 'content-type': 'application/json' }).end('{"code":404,"message":"Not Found"}');
+  }
+
+  protected serveJwks(_req: IncomingMessage, res: ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=600' }).end(JSON.stringify(this.jwks()));
+  }
+}
+
+function generateRsaKey(modulusLength: number): Promise<KeyObject> {
+  return new Promise((resolve, reject) =>
+    generateKeyPair('rsa', { modulusLength }, (error, _publicKey, privateKey) => (error ? reject(error) : resolve(privateKey))),
+  );
+}
+
+function b64url(text: string): string {
+  return Buffer.from(text).toString('base64url');
+}
+
+function withoutUndefined<T extends Record<string, unknown>>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

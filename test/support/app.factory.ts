@@ -1,0 +1,68 @@
+import 'reflect-metadata';
+import type { DynamicModule, INestApplication, LoggerService, Type } from '@nestjs/common';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+
+export type AdapterName = 'express' | 'fastify';
+export const ADAPTERS: AdapterName[] = ['express', 'fastify'];
+
+/** Collects every log line so tests can assert on them (and that no token ever appears). */
+export class CapturingLogger implements LoggerService {
+  readonly lines: { level: string; message: string }[] = [];
+  private push(level: string, message: unknown, rest: unknown[]) {
+    this.lines.push({ level, message: [message, ...rest].map(String).join(' ') });
+  }
+  log(message: unknown, ...rest: unknown[]) { this.push('log', message, rest); }
+  error(message: unknown, ...rest: unknown[]) { this.push('error', message, rest); }
+  warn(message: unknown, ...rest: unknown[]) { this.push('warn', message, rest); }
+  debug(message: unknown, ...rest: unknown[]) { this.push('debug', message, rest); }
+  verbose(message: unknown, ...rest: unknown[]) { this.push('verbose', message, rest); }
+  text(): string {
+    return this.lines.map((l) => `${l.level} ${l.message}`).join('\n');
+  }
+}
+
+export interface StartedApp {
+  app: INestApplication;
+  logger: CapturingLogger;
+  url: string;
+}
+
+/** Boots a real Nest application on 127.0.0.1 with the given adapter; requests go over real HTTP. */
+export async function startApp(
+  adapter: AdapterName,
+  imports: Array<DynamicModule | Type>,
+  controllers: Type[],
+): Promise<StartedApp> {
+  const moduleRef = await Test.createTestingModule({ imports, controllers }).compile();
+  const logger = new CapturingLogger();
+  const app =
+    adapter === 'express'
+      ? moduleRef.createNestApplication(new ExpressAdapter(), { logger })
+      : moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger });
+  app.useLogger(logger);
+  await app.listen(0, '127.0.0.1');
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return { app, logger, url };
+}
+
+/** fetch against the app; returns status, headers and parsed JSON (or text). */
+export async function call(
+  url: string,
+  path: string,
+  init: { token?: string; headers?: Record<string, string>; cookie?: string } = {},
+): Promise<{ status: number; headers: Headers; body: any; text: string }> {
+  const headers: Record<string, string> = { ...init.headers };
+  if (init.token !== undefined) headers.authorization = `Bearer ${init.token}`;
+  if (init.cookie !== undefined) headers.cookie = init.cookie;
+  const response = await fetch(`${url}${path}`, { headers });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
+  return { status: response.status, headers: response.headers, body, text };
+}

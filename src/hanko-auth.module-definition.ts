@@ -8,5 +8,6 @@ export const {
   ASYNC_OPTIONS_TYPE: HANKO_AUTH_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<HankoAuthOptions>({ moduleName: 'HankoAuth' })
   .setClassMethodName('forRoot')
+  .setFactoryMethodName('createHankoAuthOptions')
   .setExtras<HankoAuthModuleExtras>({ globalGuard: true }, (definition) => definition)
   .build();

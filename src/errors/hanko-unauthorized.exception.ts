@@ -12,9 +12,8 @@ export class HankoUnauthorizedException extends UnauthorizedException {
     readonly reason: HankoRefusalReason | undefined,
     realm: string,
   ) {
-    // No reason: exactly Nest's own 401 body; with one, our fixed phrase as the message.
-    if (reason === undefined) super();
-    else super(reason);
+    // No reason gives exactly Nest's own 401 body; a reason becomes the message.
+    super(reason);
     this.wwwAuthenticate =
       reason === undefined
         ? `Bearer realm="${realm}"`

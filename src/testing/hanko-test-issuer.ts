@@ -41,7 +41,7 @@ export class HankoTestIssuer {
   protected server: Server | undefined;
   protected port = 0;
 
-  protected constructor(protected readonly options: HankoTestIssuerOptions) {}
+  constructor(protected readonly options: HankoTestIssuerOptions = {}) {}
 
   /** Starts an issuer with one published RSA key. */
   static async start<T extends HankoTestIssuer>(

@@ -118,7 +118,15 @@ export class HankoTestIssuer {
   signWebhook(options: SignOptions = {}): string {
     const now = Math.floor(Date.now() / 1000);
     return this.signPayload(
-      { aud: this.audience, data: { user_id: randomUUID() }, evt: 'user.create', exp: now + 300, iat: now, sub: 'hanko webhooks' },
+      withoutUndefined({
+        aud: this.audience,
+        data: { user_id: randomUUID() },
+        evt: 'user.create',
+        exp: now + 300,
+        iat: now,
+        iss: this.options.issuer,
+        sub: 'hanko webhooks',
+      }),
       options,
     );
   }

@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPair, randomUUID, sign, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 
 export interface HankoTestIssuerOptions {
@@ -11,6 +12,8 @@ export interface HankoTestIssuerOptions {
   modulusLength?: number;
   /** Path prefix, as with Hanko's multi-tenancy (`/tenant-id`). */
   pathPrefix?: string;
+  /** Serve HTTPS with this certificate (e.g. one signed by a private CA) instead of HTTP. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 export interface HankoTestKey {
@@ -37,6 +40,8 @@ export class HankoTestIssuer {
   readonly published = new Set<string>();
   /** How many times the JWKS was requested. */
   jwksRequests = 0;
+  /** Cache-Control sent with the JWKS; Hanko sends max-age=600. */
+  cacheControl = 'max-age=600';
   protected readonly sockets = new Set<Socket>();
   protected server: Server | undefined;
   protected port = 0;
@@ -60,7 +65,8 @@ export class HankoTestIssuer {
 
   /** The value for HankoAuthModule's `apiUrl`. */
   get apiUrl(): string {
-    return `http://127.0.0.1:${this.port}${this.options.pathPrefix ?? ''}`;
+    const scheme = this.options.tls ? 'https' : 'http';
+    return `${scheme}://127.0.0.1:${this.port}${this.options.pathPrefix ?? ''}`;
   }
 
   get jwksUrl(): string {
@@ -149,7 +155,8 @@ export class HankoTestIssuer {
 
   /** Starts listening (again, on the same port after close() when possible). */
   async listen(): Promise<void> {
-    const server = createServer((req, res) => this.handle(req, res));
+    const handler = (req: IncomingMessage, res: ServerResponse) => this.handle(req, res);
+    const server: Server = this.options.tls ? createTlsServer(this.options.tls, handler) : createServer(handler);
     server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -173,7 +180,7 @@ export class HankoTestIssuer {
   }
 
   protected serveJwks(_req: IncomingMessage, res: ServerResponse): void {
-    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=600' }).end(JSON.stringify(this.jwks()));
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': this.cacheControl }).end(JSON.stringify(this.jwks()));
   }
 }
 

@@ -27,6 +27,7 @@ export interface StartedApp {
   app: INestApplication;
   logger: CapturingLogger;
   url: string;
+  lines(): { level: string; message: string }[];
 }
 
 /** Boots a real Nest application on 127.0.0.1 with the given adapter; requests go over real HTTP. */
@@ -44,7 +45,7 @@ export async function startApp(
   app.useLogger(logger);
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  return { app, logger, url };
+  return { app, logger, url, lines: () => logger.lines };
 }
 
 /** fetch against the app; returns status, headers and parsed JSON (or text). */

@@ -3,7 +3,7 @@ import { createPublicKey, generateKeyPairSync, constants } from 'node:crypto';
 import { HankoAuthModule } from '../../src/index.js';
 import { HankoTestIssuer } from '../../src/testing/index.js';
 import { ADAPTERS, startApp, type StartedApp } from '../support/app.factory.js';
-import { expectNoLeak, expectRefused } from '../support/refusal.expect.js';
+import { expectNoToken, expectRefused } from '../support/refusal.expect.js';
 import { ProtectedController } from '../support/test.controllers.js';
 import { forge, hs256, signWith } from '../support/token.forge.js';
 
@@ -20,7 +20,7 @@ describe.each(ADAPTERS)('algorithm attacks over %s', (adapter) => {
     app = await startApp(adapter, [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost' })], [ProtectedController]);
   });
   afterAll(async () => {
-    expectNoLeak(app.logger.text(), ...used);
+    expectNoToken(app.logger.text(), ...used);
     await app.app.close();
   });
   const refused = (token: string, description: string) => {

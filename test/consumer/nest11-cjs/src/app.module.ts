@@ -1,0 +1,25 @@
+import { Controller, Get, Module, type DynamicModule } from '@nestjs/common';
+import { CurrentUser, HankoAuthModule, Public, type HankoAuthOptions, type HankoUser } from 'nestjs-hanko-auth';
+
+@Controller()
+export class AppController {
+  @Public()
+  @Get()
+  root(@CurrentUser() user: HankoUser | undefined): { public: true; user: string | null } {
+    return { public: true, user: user?.id ?? null };
+  }
+
+  @Get('me')
+  me(@CurrentUser() user: HankoUser): HankoUser {
+    return user;
+  }
+}
+
+@Module({ controllers: [AppController] })
+export class AppModule {
+  /** The issuer's URL is only known at runtime, hence a dynamic module. */
+  static forRoot(apiUrl: string): DynamicModule {
+    const options: HankoAuthOptions = { apiUrl, audience: 'localhost' };
+    return { module: AppModule, imports: [HankoAuthModule.forRoot(options)] };
+  }
+}

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import passport from 'passport';
 import { HankoAuthConfig } from './hanko-auth.config.js';
 import { HankoTokenRefusal, HankoUpstreamUnavailable, type HankoRefusalReason } from './errors/hanko-refusal.reason.js';
@@ -10,6 +10,14 @@ import { HankoStrategy } from './hanko.strategy.js';
 import { HankoTokenCache } from './token/hanko-token.cache.js';
 import { HankoTokenExtractor } from './token/hanko-token.extractor.js';
 import { precheckToken } from './token/hanko-token.precheck.js';
+
+/**
+ * What the authenticator needs of the strategy. Typed locally so our public .d.ts never names
+ * passport-jwt's types, which users would otherwise need (@types/passport-jwt) to compile strictly.
+ */
+interface PassportStrategyLike {
+  authenticate(...args: never[]): void;
+}
 
 export type HankoFailure = 'missing' | HankoTokenRefusal | HankoUpstreamUnavailable;
 export type HankoOutcome = { user: HankoUser; failure?: undefined } | { user?: undefined; failure: HankoFailure };
@@ -27,7 +35,7 @@ export class HankoAuthenticator {
 
   constructor(
     protected readonly config: HankoAuthConfig,
-    private readonly strategy: HankoStrategy,
+    @Inject(HankoStrategy) private readonly strategy: PassportStrategyLike,
     keys: HankoKeySource,
   ) {
     this.extractor = new HankoTokenExtractor(config.cookieName);
@@ -79,7 +87,7 @@ export class HankoAuthenticator {
     return new Promise<HankoUser>((resolve, reject) => {
       // A fresh object per request: passport attaches success/fail callbacks to the strategy it
       // is handed, so sharing one instance between concurrent requests would cross their results.
-      const strategy = Object.create(this.strategy) as HankoStrategy;
+      const strategy = Object.create(this.strategy) as passport.Strategy;
       const middleware = passport.authenticate(strategy, { session: false }, (error: unknown, user: unknown, info: unknown) => {
         if (error) reject(error);
         else if (user) resolve(user as HankoUser);

@@ -59,9 +59,10 @@ export class HankoAuthenticator {
     try {
       const raw = this.extractor.extract(request);
       if (raw === undefined) return { failure: 'missing' };
-      const token = precheckToken(raw, this.config.maxTokenBytes);
-      const cached = this.cache?.get(raw, Date.now());
+      // The exact bytes of a cached token already passed every check below: look it up first.
+      const cached = raw.length <= this.config.maxTokenBytes ? this.cache?.get(raw, Date.now()) : undefined;
       if (cached !== undefined) return this.accept(request, cached);
+      const token = precheckToken(raw, this.config.maxTokenBytes);
       const generation = this.keyGeneration;
       request[HANKO_TOKEN] = token;
       const user = await this.verify(request);

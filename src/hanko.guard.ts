@@ -3,10 +3,17 @@ import { Reflector } from '@nestjs/core';
 import { HankoAuthConfig } from './hanko-auth.config.js';
 import { getHankoRequest, type HankoRequest } from './context/hanko-request.context.js';
 import { HANKO_PUBLIC_KEY } from './decorators/public.decorator.js';
+import { HANKO_REQUIREMENTS_KEY, type HankoRequirement } from './decorators/require.decorator.js';
+import { HankoForbiddenException } from './errors/hanko-forbidden.exception.js';
 import { HankoTokenRefusal } from './errors/hanko-refusal.reason.js';
 import { HankoUnauthorizedException } from './errors/hanko-unauthorized.exception.js';
 import { HankoUnavailableException } from './errors/hanko-unavailable.exception.js';
 import { HankoAuthenticator, type HankoFailure } from './hanko.authenticator.js';
+
+interface RoutePolicy {
+  readonly isPublic: boolean;
+  readonly requirements: readonly HankoRequirement[];
+}
 
 interface HeaderWriter {
   header?: (name: string, value: string) => unknown;
@@ -20,6 +27,9 @@ interface HeaderWriter {
  */
 @Injectable()
 export class HankoGuard implements CanActivate {
+  /** Route metadata never changes after bootstrap: read it once per handler, not per request. */
+  private readonly policies = new WeakMap<object, WeakMap<object, RoutePolicy>>();
+
   constructor(
     protected readonly reflector: Reflector,
     protected readonly authenticator: HankoAuthenticator,
@@ -27,7 +37,7 @@ export class HankoGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const isPublic = this.isPublic(context);
+    const { isPublic, requirements } = this.policyFor(context);
     const request = this.getRequest(context);
     if (request === undefined) {
       // A transport we cannot read must never fail open.
@@ -35,8 +45,39 @@ export class HankoGuard implements CanActivate {
       throw new HankoUnauthorizedException(undefined, this.config.realm);
     }
     const outcome = await this.authenticator.authenticate(request);
-    if (outcome.user !== undefined || isPublic) return true;
-    throw this.refuse(context, outcome.failure);
+    if (outcome.user === undefined) {
+      // Requirements imply authentication, even on a public route.
+      if (isPublic && requirements.length === 0) return true;
+      throw this.refuse(context, outcome.failure);
+    }
+    const unmet = requirements.find((requirement) => !requirement.test(outcome.user));
+    if (unmet !== undefined) throw this.forbid(context, unmet);
+    return true;
+  }
+
+  /** Class-level rules first, then the handler's; all must hold. */
+  protected requirements(context: ExecutionContext): readonly HankoRequirement[] {
+    return this.reflector.getAll<(HankoRequirement[] | undefined)[]>(HANKO_REQUIREMENTS_KEY, [context.getClass(), context.getHandler()]).flatMap((r) => r ?? []);
+  }
+
+  protected forbid(context: ExecutionContext, requirement: HankoRequirement): HttpException {
+    const exception = new HankoForbiddenException(requirement.description, this.config.realm);
+    this.writeHeaders(context, exception.getHeaders());
+    return exception;
+  }
+
+  private policyFor(context: ExecutionContext): RoutePolicy {
+    let byClass = this.policies.get(context.getClass());
+    if (byClass === undefined) {
+      byClass = new WeakMap<object, RoutePolicy>();
+      this.policies.set(context.getClass(), byClass);
+    }
+    let policy = byClass.get(context.getHandler());
+    if (policy === undefined) {
+      policy = { isPublic: this.isPublic(context), requirements: this.requirements(context) };
+      byClass.set(context.getHandler(), policy);
+    }
+    return policy;
   }
 
   protected isPublic(context: ExecutionContext): boolean {

@@ -1,0 +1,18 @@
+import { ForbiddenException } from '@nestjs/common';
+
+/** 403: authenticated, but a `@Require…()` rule does not hold (RFC 6750 insufficient_scope). */
+export class HankoForbiddenException extends ForbiddenException {
+  readonly wwwAuthenticate: string;
+
+  constructor(
+    readonly requirement: string,
+    realm: string,
+  ) {
+    super(requirement);
+    this.wwwAuthenticate = `Bearer realm="${realm}", error="insufficient_scope", error_description="${requirement}"`;
+  }
+
+  getHeaders(): Record<string, string> {
+    return { 'WWW-Authenticate': this.wwwAuthenticate };
+  }
+}

@@ -41,7 +41,7 @@ describe('self-hosted Hanko behind a private CA', () => {
     const app = await boot({ prefetch: false });
     const res = await call(app.url, '/protected', { token: issuer.sign() });
     expect(res.status).toBe(503);
-    expect(app.logger.text()).toMatch(/key endpoint unreachable \((SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT)/);
+    expect(app.logger.text()).toMatch(/key endpoint: endpoint unreachable \((SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT)/);
     await app.app.close();
   });
 

@@ -29,6 +29,9 @@ export class HankoAuthConfig {
     readonly agent: Agent | undefined;
   };
   readonly tokenCache: { readonly maxEntries: number } | false;
+  readonly revocation:
+    | { readonly cacheTtl: number; readonly timeout: number; readonly sharedCache: boolean; readonly maxEntries: number }
+    | false;
 
   constructor(options: HankoAuthOptions) {
     if (options === null || typeof options !== 'object') {
@@ -57,6 +60,19 @@ export class HankoAuthConfig {
     };
     if (keys.ca !== undefined && keys.agent !== undefined) {
       throw new HankoConfigurationError('keys.ca', 'cannot be combined with keys.agent: configure the CA on your agent');
+    }
+
+    if (options.revocation === undefined || options.revocation === false) {
+      this.revocation = false;
+    } else {
+      const revocation = options.revocation === true ? {} : optionalObject('revocation', options.revocation) ?? {};
+      const r = HANKO_DEFAULTS.revocation;
+      this.revocation = {
+        cacheTtl: seconds('revocation.cacheTtl', revocation.cacheTtl, r.cacheTtl, 0, 3600),
+        timeout: seconds('revocation.timeout', revocation.timeout, r.timeout, 0.05, 120),
+        sharedCache: bool('revocation.sharedCache', revocation.sharedCache, r.sharedCache),
+        maxEntries: integer('revocation.maxEntries', revocation.maxEntries, r.maxEntries, 1, 10_000_000),
+      };
     }
 
     if (options.tokenCache === false) {

@@ -20,6 +20,13 @@ export const HANKO_DEFAULTS = Object.freeze({
     staleIfError: 24 * 60 * 60,
     prefetch: true,
   }),
+  revocation: Object.freeze({
+    /** Revocation shows within 30 s; a busy API asks Hanko at most twice a minute per session. */
+    cacheTtl: 30,
+    timeout: 5,
+    sharedCache: false,
+    maxEntries: 10_000,
+  }),
   tokenCache: Object.freeze({
     maxEntries: 10_000,
   }),

@@ -10,6 +10,7 @@ import {
 import type { HankoAuthOptions } from './hanko-auth.options.js';
 import { HankoConfigurationError } from './errors/hanko-configuration.error.js';
 import { HankoKeySource } from './keys/hanko-key.source.js';
+import { HankoSessionValidator } from './session/hanko-session.validator.js';
 import { HankoAuthenticator } from './hanko.authenticator.js';
 import { HankoGuard } from './hanko.guard.js';
 import { HankoStrategy } from './hanko.strategy.js';
@@ -18,6 +19,7 @@ const providers: Provider[] = [
   // Validation happens here, during bootstrap: a bad option stops the app with a named error.
   { provide: HankoAuthConfig, inject: [HANKO_AUTH_OPTIONS], useFactory: (options: HankoAuthOptions) => new HankoAuthConfig(options) },
   HankoKeySource,
+  HankoSessionValidator,
   HankoStrategy,
   HankoAuthenticator,
   HankoGuard,

@@ -25,6 +25,20 @@ export interface HankoTokenCacheOptions {
   maxEntries?: number;
 }
 
+export interface HankoRevocationOptions {
+  /** Seconds one answer of Hanko's /sessions/validate is reused per session (default 30): revocation shows within this time. */
+  cacheTtl?: number;
+  /** Deadline in seconds for one call to Hanko (default 5). */
+  timeout?: number;
+  /**
+   * Share answers through the app's @nestjs/cache-manager store (CacheModule, e.g. Redis via Keyv),
+   * so a fleet makes one Hanko call per session per period (default false: in-memory per process).
+   */
+  sharedCache?: boolean;
+  /** Most sessions remembered in memory (default 10000). */
+  maxEntries?: number;
+}
+
 export interface HankoAuthOptions {
   /** Your Hanko API URL, e.g. `https://<project-id>.hanko.io` or a self-hosted URL (tenant path prefix kept). */
   apiUrl: string;
@@ -41,6 +55,11 @@ export interface HankoAuthOptions {
   /** Tokens longer than this many bytes are refused before parsing (default 8192). */
   maxTokenBytes?: number;
   keys?: HankoKeyOptions;
+  /**
+   * Also ask Hanko whether the session is still alive (logout, "sign out other devices", admin
+   * deletion, session limits, idle timeouts). Off by default; `true` or an object turns it on.
+   */
+  revocation?: boolean | HankoRevocationOptions;
   /** Cache of verified tokens (on by default); `false` verifies every request's signature. */
   tokenCache?: HankoTokenCacheOptions | false;
 }

@@ -6,6 +6,7 @@ import type { HankoRequest } from './context/hanko-request.context.js';
 import { HANKO_OUTCOME, HANKO_TOKEN, HANKO_USER } from './context/hanko-request.slots.js';
 import { HankoKeySource } from './keys/hanko-key.source.js';
 import type { HankoUser } from './session/hanko-user.js';
+import { HankoSessionValidator } from './session/hanko-session.validator.js';
 import { HankoStrategy } from './hanko.strategy.js';
 import { HankoTokenCache } from './token/hanko-token.cache.js';
 import { HankoTokenExtractor } from './token/hanko-token.extractor.js';
@@ -37,6 +38,7 @@ export class HankoAuthenticator {
     protected readonly config: HankoAuthConfig,
     @Inject(HankoStrategy) private readonly strategy: PassportStrategyLike,
     keys: HankoKeySource,
+    private readonly sessions: HankoSessionValidator,
   ) {
     this.extractor = new HankoTokenExtractor(config.cookieName);
     this.cache = config.tokenCache === false ? undefined : new HankoTokenCache(config.tokenCache.maxEntries);
@@ -60,14 +62,17 @@ export class HankoAuthenticator {
       const raw = this.extractor.extract(request);
       if (raw === undefined) return { failure: 'missing' };
       // The exact bytes of a cached token already passed every check below: look it up first.
-      const cached = raw.length <= this.config.maxTokenBytes ? this.cache?.get(raw, Date.now()) : undefined;
-      if (cached !== undefined) return this.accept(request, cached);
-      const token = precheckToken(raw, this.config.maxTokenBytes);
-      const generation = this.keyGeneration;
-      request[HANKO_TOKEN] = token;
-      const user = await this.verify(request);
-      // A key change while we verified may have removed the key used: don't remember this one.
-      if (generation === this.keyGeneration) this.cache?.set(raw, user);
+      let user = raw.length <= this.config.maxTokenBytes ? this.cache?.get(raw, Date.now()) : undefined;
+      if (user === undefined) {
+        const token = precheckToken(raw, this.config.maxTokenBytes);
+        const generation = this.keyGeneration;
+        request[HANKO_TOKEN] = token;
+        user = await this.verify(request);
+        // A key change while we verified may have removed the key used: don't remember this one.
+        if (generation === this.keyGeneration) this.cache?.set(raw, user);
+      }
+      // Revocation is per session and cached on its own: a cached verification never skips it.
+      if (this.sessions.enabled) await this.sessions.assertLive(user, raw);
       return this.accept(request, user);
     } catch (error) {
       const failure = this.classify(error);

@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, generateKeyPair, randomUUID, sign, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPair, randomUUID, sign, verify, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
@@ -40,6 +40,10 @@ export class HankoTestIssuer {
   readonly published = new Set<string>();
   /** How many times the JWKS was requested. */
   jwksRequests = 0;
+  /** How many times /sessions/validate was called, by method. */
+  validateRequests = { GET: 0, POST: 0 };
+  /** Sessions ended server-side (logout, admin, limits): their tokens still verify, Hanko says not alive. */
+  readonly revokedSessions = new Set<string>();
   /** Cache-Control sent with the JWKS; Hanko sends max-age=600. */
   cacheControl = 'max-age=600';
   protected readonly sockets = new Set<Socket>();
@@ -87,6 +91,39 @@ export class HankoTestIssuer {
     this.keys.push(key);
     if (options.publish !== false) this.published.add(kid);
     return key;
+  }
+
+  /** Ends a session the way Hanko's logout or admin API would: its JWTs keep verifying until exp. */
+  revokeSession(sessionId: string): void {
+    this.revokedSessions.add(sessionId);
+  }
+
+  /** Hanko's answer to /sessions/validate for a token (its documented shape). */
+  validateSession(token: string | undefined): Record<string, unknown> {
+    const claims = token === undefined ? undefined : this.verifyOwnToken(token);
+    if (!claims || typeof claims.session_id !== 'string' || this.revokedSessions.has(claims.session_id)) return { is_valid: false };
+    const expiration = new Date(Number(claims.exp) * 1000).toISOString();
+    return {
+      is_valid: true,
+      claims: { subject: claims.sub, session_id: claims.session_id, expiration, issued_at: new Date(Number(claims.iat) * 1000).toISOString() },
+      expiration_time: expiration,
+      user_id: claims.sub,
+    };
+  }
+
+  /** The claims of a token this issuer signed and that has not expired, else undefined. */
+  protected verifyOwnToken(token: string): Record<string, unknown> | undefined {
+    try {
+      const [h, p, sig] = token.split('.');
+      const header = JSON.parse(Buffer.from(h, 'base64url').toString());
+      const key = this.keys.find((k) => k.kid === header.kid);
+      if (!key || header.alg !== 'RS256') return undefined;
+      if (!verify('sha256', Buffer.from(`${h}.${p}`), createPublicKey(key.privateKey), Buffer.from(sig, 'base64url'))) return undefined;
+      const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+      return typeof claims.exp === 'number' && claims.exp > Date.now() / 1000 ? claims : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   removeKey(kid: string): void {
@@ -176,7 +213,34 @@ export class HankoTestIssuer {
       this.jwksRequests++;
       return this.serveJwks(req, res);
     }
+    if (path === `${this.options.pathPrefix ?? ''}/sessions/validate` && (req.method === 'GET' || req.method === 'POST')) {
+      this.validateRequests[req.method]++;
+      return this.serveSessionValidation(req, res);
+    }
     res.writeHead(404, { 'content-type': 'application/json' }).end('{"code":404,"message":"Not Found"}');
+  }
+
+  /** GET with a Bearer token, or POST with {"session_token"}; a POST without it is a 400, as in Hanko. */
+  protected serveSessionValidation(req: IncomingMessage, res: ServerResponse): void {
+    const reply = (status: number, body: unknown): void => {
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    };
+    if (req.method === 'GET') {
+      const match = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
+      return reply(200, this.validateSession(match?.[1]));
+    }
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      let token: unknown;
+      try {
+        token = JSON.parse(body).session_token;
+      } catch {
+        token = undefined;
+      }
+      if (typeof token !== 'string' || token === '') return reply(400, { code: 400, message: 'Bad Request' });
+      reply(200, this.validateSession(token));
+    });
   }
 
   protected serveJwks(_req: IncomingMessage, res: ServerResponse): void {

@@ -14,6 +14,8 @@ export interface HankoKeySetStatus {
   /** Why the latest fetch failed, or undefined when it succeeded. */
   readonly lastError: string | undefined;
   readonly fetchCount: number;
+  /** Whether the cached set can verify tokens now (held, and not older than the stale-if-error limit). */
+  readonly usable: boolean;
 }
 
 /**
@@ -89,6 +91,7 @@ export class HankoKeySource implements OnApplicationBootstrap, OnModuleDestroy {
       fetchedAt: this.fetchedAt === undefined ? undefined : new Date(this.fetchedAt),
       lastError: this.lastError,
       fetchCount: this.fetchCount,
+      usable: this.keys.size > 0 && this.withinStaleLimit(Date.now()),
     };
   }
 

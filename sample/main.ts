@@ -1,19 +1,10 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { HankoTestIssuer } from 'nestjs-hanko-auth/testing';
-import { AppModule } from './app.module.js';
+import { createSampleApp } from './sample.app.js';
 
 async function bootstrap() {
   const logger = new Logger('Sample');
-  let devIssuer: HankoTestIssuer | undefined;
-  if (!process.env.HANKO_API_URL) {
-    // No Hanko configured: stand in for it with the package's test issuer, on loopback only.
-    devIssuer = await HankoTestIssuer.start({ audience: ['localhost'] });
-    process.env.HANKO_API_URL = devIssuer.apiUrl;
-    process.env.HANKO_AUDIENCE = 'localhost';
-  }
-  const app = await NestFactory.create(AppModule);
+  const { app, devIssuer, close } = await createSampleApp();
   app.enableShutdownHooks();
   const port = Number(process.env.PORT ?? 3000);
   await app.listen(port, process.env.HOST ?? '127.0.0.1');
@@ -33,15 +24,14 @@ async function bootstrap() {
         `  curl -i -H "Authorization: Bearer ${token}" ${url}/me`,
         `  curl -i --cookie "hanko=${token}" ${url}/protected`,
         '',
+        `Or open ${url}/app in a browser and click "Sign in (dev)".`,
+        '',
       ].join('\n'),
     );
   } else {
     logger.log(`Verifying Hanko sessions from ${process.env.HANKO_API_URL} for audience ${process.env.HANKO_AUDIENCE}`);
+    logger.log(`Open ${url}/app to sign in with Hanko's <hanko-auth> and see /me`);
   }
-  const close = async () => {
-    await app.close();
-    await devIssuer?.close();
-  };
   process.once('SIGINT', () => void close());
   process.once('SIGTERM', () => void close());
 }

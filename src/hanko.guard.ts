@@ -1,29 +1,30 @@
 import { Injectable, type CanActivate, type ExecutionContext, type HttpException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { HankoAuthConfig } from './hanko-auth.config.js';
-import { getHankoRequest, type HankoRequest } from './context/hanko-request.context.js';
+import { getHankoRequest, getHankoResponse, type HankoRequest } from './context/hanko-request.context.js';
+import { HANKO_OUTCOME, HANKO_RECHECK_AT, HANKO_USER } from './context/hanko-request.slots.js';
+import { getHankoWsRequest } from './context/hanko-ws.context.js';
 import { HANKO_PUBLIC_KEY } from './decorators/public.decorator.js';
 import { HANKO_REQUIREMENTS_KEY, type HankoRequirement } from './decorators/require.decorator.js';
 import { HankoForbiddenException } from './errors/hanko-forbidden.exception.js';
-import { HankoTokenRefusal } from './errors/hanko-refusal.reason.js';
+import { withGraphqlExtensions } from './errors/hanko-graphql.error.js';
+import { HankoTokenRefusal, HankoUpstreamUnavailable } from './errors/hanko-refusal.reason.js';
+import { toTransportException } from './errors/hanko-transport.exception.js';
 import { HankoUnauthorizedException } from './errors/hanko-unauthorized.exception.js';
 import { HankoUnavailableException } from './errors/hanko-unavailable.exception.js';
-import { HankoAuthenticator, type HankoFailure } from './hanko.authenticator.js';
+import { HankoAuthenticator, type HankoFailure, type HankoOutcome } from './hanko.authenticator.js';
+import type { HankoUser } from './session/hanko-user.js';
 
 interface RoutePolicy {
   readonly isPublic: boolean;
   readonly requirements: readonly HankoRequirement[];
 }
 
-interface HeaderWriter {
-  header?: (name: string, value: string) => unknown;
-  setHeader?: (name: string, value: string) => unknown;
-}
-
 /**
- * Requires a live Hanko session unless the handler or its class is `@Public()`.
- * Extend it and override the protected methods to change where requests come from or how a
- * refusal is answered.
+ * Requires a live Hanko session unless the handler or its class is `@Public()`, in controllers,
+ * resolvers and gateways alike; microservice handlers, which carry no credentials we read, only
+ * when public. Extend it and override the protected methods to change where requests come from or
+ * how a refusal is answered.
  */
 @Injectable()
 export class HankoGuard implements CanActivate {
@@ -40,19 +41,33 @@ export class HankoGuard implements CanActivate {
     const { isPublic, requirements } = this.policyFor(context);
     const request = this.getRequest(context);
     if (request === undefined) {
-      // A transport we cannot read must never fail open.
-      if (isPublic) return true;
-      throw new HankoUnauthorizedException(undefined, this.config.realm);
+      // A transport we cannot read must never fail open; requirements imply a session there too.
+      if (isPublic && requirements.length === 0) return true;
+      throw await this.toTransportError(context, this.refuse(context, 'missing'));
     }
-    const outcome = await this.authenticator.authenticate(request);
+    const outcome = await this.authenticate(request);
     if (outcome.user === undefined) {
       // Requirements imply authentication, even on a public route.
       if (isPublic && requirements.length === 0) return true;
-      throw this.refuse(context, outcome.failure);
+      throw await this.toTransportError(context, this.refuse(context, outcome.failure));
     }
     const unmet = requirements.find((requirement) => !requirement.test(outcome.user));
-    if (unmet !== undefined) throw this.forbid(context, unmet);
+    if (unmet !== undefined) throw await this.toTransportError(context, this.forbid(context, unmet));
     return true;
+  }
+
+  /**
+   * Authenticates a WebSocket connection from its handshake, for a gateway's `handleConnection()`
+   * or a socket.io middleware; the connection's messages then reuse the outcome. With the `ws`
+   * adapter pass the upgrade request (handleConnection's second argument): a `ws` client does not
+   * keep it, and its messages are refused until it is known. Resolves to the user; rejects with
+   * the WsException a refused message would get.
+   */
+  async authenticateConnection(client: object, upgradeRequest?: { headers?: Record<string, string | string[] | undefined> }): Promise<HankoUser> {
+    const request = getHankoWsRequest(client, upgradeRequest);
+    const outcome: HankoOutcome = request === undefined ? { failure: 'missing' } : await this.authenticate(request);
+    if (outcome.user === undefined) throw await toTransportException('ws', this.exceptionFor(outcome.failure));
+    return outcome.user;
   }
 
   /** Class-level rules first, then the handler's; all must hold. */
@@ -84,30 +99,76 @@ export class HankoGuard implements CanActivate {
     return this.reflector.getAllAndOverride<boolean | undefined>(HANKO_PUBLIC_KEY, [context.getHandler(), context.getClass()]) === true;
   }
 
-  /** The request to authenticate, or undefined for a context this guard cannot read. */
+  /** The request to authenticate (HTTP, GraphQL, WebSocket), or undefined for a context this guard cannot read. */
   protected getRequest(context: ExecutionContext): HankoRequest | undefined {
     return getHankoRequest(context);
   }
 
+  /**
+   * The authenticator's outcome, kept on the request. An HTTP request lives for one call; a
+   * WebSocket connection's request lives as long as the connection, so what is kept must stay true:
+   * a user until their token's `exp` (then it is verified again, and refused once expired beyond
+   * the clock tolerance) and, with revocation on, for at most `revocation.cacheTtl` (so a revoked
+   * session stops within that time, as over HTTP); a refusal for good (the handshake cannot
+   * change); a Hanko outage not at all (the next message asks again instead of failing until reconnect).
+   */
+  private async authenticate(request: HankoRequest): Promise<HankoOutcome> {
+    const recheckAt = request[HANKO_RECHECK_AT] as number | undefined;
+    if (recheckAt !== undefined && recheckAt <= Date.now()) forgetOutcome(request);
+    const outcome = await this.authenticator.authenticate(request);
+    if (outcome.failure instanceof HankoUpstreamUnavailable) forgetOutcome(request);
+    else if (outcome.user !== undefined && request[HANKO_RECHECK_AT] === undefined) request[HANKO_RECHECK_AT] = this.recheckAt(outcome.user);
+    return outcome;
+  }
+
+  private recheckAt(user: HankoUser): number {
+    const expiry = user.expiresAt.getTime();
+    const revocation = this.config.revocation;
+    return revocation === false ? expiry : Math.min(expiry, Date.now() + revocation.cacheTtl * 1000);
+  }
+
   /** The exception for a refused request; the challenge headers are written to the response here. */
   protected refuse(context: ExecutionContext, failure: HankoFailure): HttpException {
-    const exception =
-      failure === 'missing'
-        ? new HankoUnauthorizedException(undefined, this.config.realm)
-        : failure instanceof HankoTokenRefusal
-          ? new HankoUnauthorizedException(failure.reason, this.config.realm)
-          : new HankoUnavailableException(failure.retryAfter);
+    const exception = this.exceptionFor(failure);
     this.writeHeaders(context, exception.getHeaders());
     return exception;
   }
 
+  private exceptionFor(failure: HankoFailure): HankoUnauthorizedException | HankoUnavailableException {
+    return failure === 'missing'
+      ? new HankoUnauthorizedException(undefined, this.config.realm)
+      : failure instanceof HankoTokenRefusal
+        ? new HankoUnauthorizedException(failure.reason, this.config.realm)
+        : new HankoUnavailableException(failure.retryAfter);
+  }
+
+  /**
+   * A refusal in the form the transport delivers: HTTP as it is; GraphQL with an `extensions.code`
+   * (UNAUTHENTICATED, FORBIDDEN, SERVICE_UNAVAILABLE); gateways a WsException and microservices an
+   * RpcException, since their exception handlers turn anything else into "Internal server error".
+   */
+  protected async toTransportError(context: ExecutionContext, exception: HttpException): Promise<Error> {
+    const transport = context.getType<string>();
+    if (transport === 'graphql') return withGraphqlExtensions(exception);
+    if (transport === 'ws' || transport === 'rpc') return toTransportException(transport, exception);
+    return exception;
+  }
+
+  /** Challenge headers on the response, where the transport has one (HTTP, GraphQL over HTTP). */
   protected writeHeaders(context: ExecutionContext, headers: Record<string, string>): void {
-    if (context.getType() !== 'http') return;
-    const response = context.switchToHttp().getResponse<HeaderWriter | undefined>();
+    const response = getHankoResponse(context);
     for (const [name, value] of Object.entries(headers)) {
       // Express and Fastify both have header(); a bare Node response has setHeader().
       if (typeof response?.header === 'function') response.header(name, value);
       else if (typeof response?.setHeader === 'function') response.setHeader(name, value);
     }
   }
+}
+
+/** Drops a kept outcome, so the request is authenticated again. */
+function forgetOutcome(request: HankoRequest): void {
+  if (request.user === request[HANKO_USER]) delete request.user;
+  delete request[HANKO_USER];
+  delete request[HANKO_OUTCOME];
+  delete request[HANKO_RECHECK_AT];
 }

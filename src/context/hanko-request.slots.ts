@@ -2,3 +2,5 @@
 export const HANKO_USER = Symbol('nestjs-hanko-auth:user');
 export const HANKO_OUTCOME = Symbol('nestjs-hanko-auth:outcome');
 export const HANKO_TOKEN = Symbol('nestjs-hanko-auth:token');
+/** When a kept outcome must be checked again (ms): what lets a WebSocket connection reuse one safely. */
+export const HANKO_RECHECK_AT = Symbol('nestjs-hanko-auth:recheck-at');

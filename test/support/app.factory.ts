@@ -30,11 +30,15 @@ export interface StartedApp {
   lines(): { level: string; message: string }[];
 }
 
-/** Boots a real Nest application on 127.0.0.1 with the given adapter; requests go over real HTTP. */
+/**
+ * Boots a real Nest application on 127.0.0.1 with the given adapter; requests go over real HTTP.
+ * `setup` runs before listening (e.g. to pick a WebSocket adapter or connect a microservice).
+ */
 export async function startApp(
   adapter: AdapterName,
   imports: Array<DynamicModule | Type>,
   controllers: Type[],
+  setup?: (app: INestApplication) => void | Promise<void>,
 ): Promise<StartedApp> {
   const moduleRef = await Test.createTestingModule({ imports, controllers }).compile();
   const logger = new CapturingLogger();
@@ -43,6 +47,7 @@ export async function startApp(
       ? moduleRef.createNestApplication(new ExpressAdapter(), { logger })
       : moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger });
   app.useLogger(logger);
+  await setup?.(app);
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return { app, logger, url, lines: () => logger.lines };

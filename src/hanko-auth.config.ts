@@ -1,4 +1,4 @@
-import type { Agent } from 'node:http';
+import { Agent } from 'node:http';
 import { HANKO_DEFAULTS } from './hanko-auth.defaults.js';
 import type { HankoAuthOptions } from './hanko-auth.options.js';
 import { HankoConfigurationError } from './errors/hanko-configuration.error.js';
@@ -37,6 +37,8 @@ export class HankoAuthConfig {
     if (options === null || typeof options !== 'object') {
       throw new HankoConfigurationError('options', 'are required: pass { apiUrl, audience }');
     }
+    // A misspelt option (cacheTTL, audiences) would silently fall back to a default: refuse it.
+    knownKeys('', options, ['apiUrl', 'audience', 'issuer', 'cookieName', 'clockTolerance', 'realm', 'maxTokenBytes', 'keys', 'revocation', 'tokenCache', 'globalGuard']);
     this.apiUrl = parseApiUrl(options.apiUrl);
     this.jwksUrl = `${this.apiUrl}/.well-known/jwks.json`;
     this.audience = stringList('audience', options.audience, true) as string[];
@@ -47,6 +49,7 @@ export class HankoAuthConfig {
     this.maxTokenBytes = integer('maxTokenBytes', options.maxTokenBytes, HANKO_DEFAULTS.maxTokenBytes, 512, 1024 * 1024);
 
     const keys = optionalObject('keys', options.keys) ?? {};
+    knownKeys('keys.', keys, ['cacheMaxAge', 'refetchCooldown', 'fetchTimeout', 'maxResponseBytes', 'staleIfError', 'prefetch', 'ca', 'agent']);
     const d = HANKO_DEFAULTS.keys;
     this.keys = {
       cacheMaxAge: seconds('keys.cacheMaxAge', keys.cacheMaxAge, d.cacheMaxAge, 1, 7 * 24 * 3600),
@@ -55,8 +58,8 @@ export class HankoAuthConfig {
       maxResponseBytes: integer('keys.maxResponseBytes', keys.maxResponseBytes, d.maxResponseBytes, 1024, 16 * 1024 * 1024),
       staleIfError: seconds('keys.staleIfError', keys.staleIfError, d.staleIfError, 0, 30 * 24 * 3600),
       prefetch: bool('keys.prefetch', keys.prefetch, d.prefetch),
-      ca: keys.ca,
-      agent: keys.agent,
+      ca: parseCa(keys.ca),
+      agent: parseAgent(keys.agent, this.apiUrl),
     };
     if (keys.ca !== undefined && keys.agent !== undefined) {
       throw new HankoConfigurationError('keys.ca', 'cannot be combined with keys.agent: configure the CA on your agent');
@@ -66,6 +69,7 @@ export class HankoAuthConfig {
       this.revocation = false;
     } else {
       const revocation = options.revocation === true ? {} : optionalObject('revocation', options.revocation) ?? {};
+      knownKeys('revocation.', revocation, ['cacheTtl', 'timeout', 'sharedCache', 'maxEntries']);
       const r = HANKO_DEFAULTS.revocation;
       this.revocation = {
         cacheTtl: seconds('revocation.cacheTtl', revocation.cacheTtl, r.cacheTtl, 0, 3600),
@@ -73,17 +77,46 @@ export class HankoAuthConfig {
         sharedCache: bool('revocation.sharedCache', revocation.sharedCache, r.sharedCache),
         maxEntries: integer('revocation.maxEntries', revocation.maxEntries, r.maxEntries, 1, 10_000_000),
       };
+      if (this.revocation.sharedCache && this.revocation.cacheTtl === 0) {
+        throw new HankoConfigurationError('revocation.cacheTtl', 'must be above 0 with sharedCache (a store keeps a TTL of 0 forever)');
+      }
     }
 
     if (options.tokenCache === false) {
       this.tokenCache = false;
     } else {
       const cache = optionalObject('tokenCache', options.tokenCache) ?? {};
+      knownKeys('tokenCache.', cache, ['maxEntries']);
       this.tokenCache = {
         maxEntries: integer('tokenCache.maxEntries', cache.maxEntries, HANKO_DEFAULTS.tokenCache.maxEntries, 1, 10_000_000),
       };
     }
   }
+}
+
+function knownKeys(prefix: string, value: object, allowed: string[]): void {
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) {
+      throw new HankoConfigurationError(`${prefix}${key}`, `is not an option (known: ${allowed.map((k) => prefix + k).join(', ')})`);
+    }
+  }
+}
+
+function parseCa(value: unknown): string | Buffer | Array<string | Buffer> | undefined {
+  if (value === undefined) return undefined;
+  const pem = (v: unknown) => typeof v === 'string' || Buffer.isBuffer(v);
+  if (pem(value) || (Array.isArray(value) && value.length > 0 && value.every(pem))) return value as string | Buffer | Array<string | Buffer>;
+  throw new HankoConfigurationError('keys.ca', 'must be PEM text (string or Buffer) or an array of them');
+}
+
+function parseAgent(value: unknown, apiUrl: string): Agent | undefined {
+  if (value === undefined) return undefined;
+  // An http.Agent cannot make https: requests (and vice versa): catch it at boot, not at the first fetch.
+  const protocol = new URL(apiUrl).protocol;
+  if (!(value instanceof Agent) || (value as Agent & { protocol?: string }).protocol !== protocol) {
+    throw new HankoConfigurationError('keys.agent', `must be an ${protocol === 'https:' ? 'https' : 'http'}.Agent matching apiUrl's ${protocol}`);
+  }
+  return value;
 }
 
 function parseApiUrl(value: unknown): string {

@@ -37,7 +37,7 @@ export class HankoAuthenticator {
   constructor(
     protected readonly config: HankoAuthConfig,
     @Inject(HankoStrategy) private readonly strategy: PassportStrategyLike,
-    keys: HankoKeySource,
+    private readonly keys: HankoKeySource,
     private readonly sessions: HankoSessionValidator,
   ) {
     this.extractor = new HankoTokenExtractor(config.cookieName);
@@ -62,14 +62,16 @@ export class HankoAuthenticator {
       const raw = this.extractor.extract(request);
       if (raw === undefined) return { failure: 'missing' };
       // The exact bytes of a cached token already passed every check below: look it up first.
-      let user = raw.length <= this.config.maxTokenBytes ? this.cache?.get(raw, Date.now()) : undefined;
+      const cached = raw.length <= this.config.maxTokenBytes ? this.cache?.get(raw, Date.now()) : undefined;
+      // A hit counts only while its key is still in the usable set (removed or too stale: verify anew).
+      let user = cached !== undefined && this.keys.currentKey(cached.kid) !== undefined ? cached.user : undefined;
       if (user === undefined) {
         const token = precheckToken(raw, this.config.maxTokenBytes);
         const generation = this.keyGeneration;
         request[HANKO_TOKEN] = token;
         user = await this.verify(request);
         // A key change while we verified may have removed the key used: don't remember this one.
-        if (generation === this.keyGeneration) this.cache?.set(raw, user);
+        if (generation === this.keyGeneration) this.cache?.set(raw, { user, kid: token.kid, expiresAtMs: user.claims.exp * 1000 });
       }
       // Revocation is per session and cached on its own: a cached verification never skips it.
       if (this.sessions.enabled) await this.sessions.assertLive(user, raw);
@@ -103,10 +105,19 @@ export class HankoAuthenticator {
     });
   }
 
-  /** Library errors become our fixed reasons here and nowhere else; their messages go no further. */
+  /**
+   * Library errors become our fixed reasons here and nowhere else; their messages go no further.
+   * Only jsonwebtoken's verdicts about the token are 401s: anything else (a store that threw, a bug)
+   * says nothing about the user, so it fails closed as 503 instead of logging them out.
+   */
   private classify(error: unknown): HankoFailure {
     if (error instanceof HankoTokenRefusal || error instanceof HankoUpstreamUnavailable) return error;
-    return new HankoTokenRefusal(reasonFor(error));
+    const name = (error as Error | undefined)?.name;
+    if (name === 'JsonWebTokenError' || name === 'TokenExpiredError' || name === 'NotBeforeError') {
+      return new HankoTokenRefusal(reasonFor(error));
+    }
+    this.logger.error(`Unexpected error while authenticating (${typeof name === 'string' ? name : typeof error})`);
+    return new HankoUpstreamUnavailable('unexpected error', 5);
   }
 }
 

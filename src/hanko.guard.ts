@@ -51,7 +51,7 @@ export class HankoGuard implements CanActivate {
       if (isPublic && requirements.length === 0) return true;
       throw await this.toTransportError(context, this.refuse(context, outcome.failure));
     }
-    const unmet = requirements.find((requirement) => !requirement.test(outcome.user));
+    const unmet = requirements.find((requirement) => !passes(requirement, outcome.user));
     if (unmet !== undefined) throw await this.toTransportError(context, this.forbid(context, unmet));
     return true;
   }
@@ -122,7 +122,7 @@ export class HankoGuard implements CanActivate {
   }
 
   private recheckAt(user: HankoUser): number {
-    const expiry = user.expiresAt.getTime();
+    const expiry = user.claims.exp * 1000;
     const revocation = this.config.revocation;
     return revocation === false ? expiry : Math.min(expiry, Date.now() + revocation.cacheTtl * 1000);
   }
@@ -171,4 +171,13 @@ function forgetOutcome(request: HankoRequest): void {
   delete request[HANKO_USER];
   delete request[HANKO_OUTCOME];
   delete request[HANKO_RECHECK_AT];
+}
+
+/** A rule that throws (e.g. reads a claim the token lacks) is a rule not met: 403, not 500. */
+function passes(requirement: HankoRequirement, user: HankoUser): boolean {
+  try {
+    return requirement.test(user) === true;
+  } catch {
+    return false;
+  }
 }

@@ -29,7 +29,7 @@ export class HankoStrategy extends PassportStrategy(passportJwt.Strategy, HANKO_
       secretOrKeyProvider: (request: TokenRequest, raw: string, done: (error: unknown, key?: string) => void) => {
         const token = request[HANKO_TOKEN];
         if (token === undefined || token.raw !== raw) return done(new HankoTokenRefusal('malformed token'));
-        keys.getKey(token.kid).then(
+        keys.getKey(token.kid, token.issuedAt).then(
           // jsonwebtoken takes a KeyObject as is; @types/passport-jwt only knows PEM strings.
           (key) => done(null, key as unknown as string),
           (error: unknown) => done(error),

@@ -1,6 +1,9 @@
 import type { KeyObject } from 'node:crypto';
 
-/** Hanko kids are UUIDs; the same pattern the token pre-check enforces. */
+/**
+ * Hanko kids are UUIDs (its tests use "key1"): nothing that could be a path, a query or markup.
+ * The one definition both the token pre-check and the key set use.
+ */
 export const KID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 /** NIST's floor for RSA signatures; Hanko's own keys are 4096 bits, Hanko Cloud's at least 2048. */
 export const MIN_RSA_BITS = 2048;

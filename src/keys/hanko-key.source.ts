@@ -59,24 +59,45 @@ export class HankoKeySource implements OnApplicationBootstrap, OnModuleDestroy {
     this.abort.abort();
   }
 
-  /** The key for a kid. Throws HankoTokenRefusal (unknown kid, Hanko reachable) or HankoUpstreamUnavailable. */
-  async getKey(kid: string): Promise<KeyObject> {
+  /**
+   * The key for a kid. Throws HankoTokenRefusal (unknown kid after a refetch, Hanko reachable) or
+   * HankoUpstreamUnavailable. `issuedAt` (the token's unverified `iat`, seconds) tells a token minted
+   * after our last fetch (plausibly a rotated key we have not seen yet) from a stranger.
+   */
+  async getKey(kid: string, issuedAt?: number): Promise<KeyObject> {
     if (!KID_PATTERN.test(kid)) throw new HankoTokenRefusal('invalid key id');
-    const now = Date.now();
-    const known = this.usableKey(kid, now);
-    if (known) {
-      // Stale-while-revalidate: known kids never wait on Hanko.
-      if (now >= this.freshUntil && this.mayFetch(now)) void this.refresh();
-      return known;
+    const known = this.currentKey(kid);
+    if (known) return known;
+    let refetched = false;
+    if (this.inflight) {
+      await this.inflight;
+      refetched = true;
+    } else if (this.mayFetch(Date.now())) {
+      await this.refresh();
+      refetched = true;
     }
-    if (this.inflight) await this.inflight;
-    else if (this.mayFetch(now)) await this.refresh();
     const found = this.usableKey(kid, Date.now());
     if (found) return found;
     if (this.lastError !== undefined || this.fetchedAt === undefined || !this.withinStaleLimit(Date.now())) {
       throw new HankoUpstreamUnavailable(this.lastError ?? 'key set not available', this.retryAfter());
     }
+    // The cooldown kept us from refetching and the token is newer than our key set: Hanko may have
+    // rotated. Ask the client to retry after the cooldown rather than log the user out with a 401.
+    if (!refetched && issuedAt !== undefined && issuedAt * 1000 > this.fetchedAt) {
+      throw new HankoUpstreamUnavailable('token newer than the cached key set; refetch in cooldown', this.retryAfter());
+    }
     throw new HankoTokenRefusal('unknown signing key');
+  }
+
+  /**
+   * The key if the cached set holds it and may still be used, without waiting on Hanko: a stale set
+   * is refreshed in the background (stale-while-revalidate), so known kids never wait.
+   */
+  currentKey(kid: string): KeyObject | undefined {
+    const now = Date.now();
+    const key = this.usableKey(kid, now);
+    if (key && now >= this.freshUntil && this.mayFetch(now)) void this.refresh();
+    return key;
   }
 
   /** Called whenever the key set changes (rotation, removal), e.g. to drop cached verifications. */

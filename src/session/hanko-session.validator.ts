@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { HankoAuthConfig } from '../hanko-auth.config.js';
@@ -8,7 +9,13 @@ import type { HankoUser } from './hanko-user.js';
 
 /** @nestjs/cache-manager's injection token, by value, so that package stays optional. */
 const CACHE_MANAGER = 'CACHE_MANAGER';
-const KEY_PREFIX = 'nestjs-hanko-auth:session:';
+/** Upper bound on waiting for the shared store: a store outage must degrade to asking Hanko, not hang. */
+const STORE_DEADLINE_MS = 500;
+/** What the shared store holds per session: the answer and until when it may be used (absolute ms). */
+interface SharedAnswer {
+  live: boolean;
+  until: number;
+}
 /** What we use of cache-manager's Cache (v6/v7); any store with this shape works. */
 interface SharedStore {
   get(key: string): Promise<unknown>;
@@ -33,11 +40,17 @@ export class HankoSessionValidator implements OnModuleInit, OnModuleDestroy {
   private readonly abort = new AbortController();
   private store: SharedStore | undefined;
   private failing = false;
+  private readonly options: Exclude<HankoAuthConfig['revocation'], false>;
+  /** Namespaced by Hanko instance, so apps of different Hanko projects can share one Redis. */
+  private readonly keyPrefix: string;
 
   constructor(
     private readonly config: HankoAuthConfig,
     private readonly moduleRef: ModuleRef,
-  ) {}
+  ) {
+    this.options = config.revocation === false ? { cacheTtl: 0, timeout: 5, sharedCache: false, maxEntries: 1 } : config.revocation;
+    this.keyPrefix = `nestjs-hanko-auth:session:${createHash('sha256').update(config.apiUrl).digest('hex').slice(0, 12)}:`;
+  }
 
   get enabled(): boolean {
     return this.config.revocation !== false;
@@ -81,29 +94,48 @@ export class HankoSessionValidator implements OnModuleInit, OnModuleDestroy {
   }
 
   private async lookup(user: HankoUser, token: string): Promise<boolean> {
-    const key = KEY_PREFIX + user.sessionId;
-    // A store outage is not a reason to refuse anyone: fall back to asking Hanko.
-    const shared = this.store ? await this.store.get(key).catch(() => undefined) : undefined;
-    if (shared === 'live' || shared === 'revoked') {
-      this.remember(user.sessionId, shared === 'live');
-      return shared === 'live';
+    const key = this.keyPrefix + user.sessionId;
+    const shared = await this.readShared(key);
+    // Honour the absolute expiry written by whoever asked Hanko: revocation shows within cacheTtl
+    // across the fleet, not cacheTtl per hop.
+    if (shared !== undefined && shared.until > Date.now()) {
+      this.remember(user.sessionId, shared);
+      return shared.live;
     }
-    const live = await this.askHanko(user, token);
-    this.remember(user.sessionId, live);
-    await this.store?.set(key, live ? 'live' : 'revoked', this.ttlSeconds() * 1000).catch(() => {
-      this.logger.warn('Could not write a session answer to the shared cache store');
-    });
-    return live;
+    const answer: SharedAnswer = { live: await this.askHanko(user, token), until: Date.now() + this.options.cacheTtl * 1000 };
+    this.remember(user.sessionId, answer);
+    if (this.store && this.options.cacheTtl > 0) await this.writeShared(key, answer);
+    return answer.live;
+  }
+
+  /** A store outage or a slow store is a miss (then Hanko is asked), never a refusal or a hang. */
+  private async readShared(key: string): Promise<SharedAnswer | undefined> {
+    if (!this.store) return undefined;
+    try {
+      const value = await withDeadline(this.store.get(key));
+      const answer = value as Partial<SharedAnswer> | null | undefined;
+      return typeof answer?.live === 'boolean' && typeof answer.until === 'number' ? (answer as SharedAnswer) : undefined;
+    } catch {
+      this.logger.debug('Shared cache store did not answer; asking Hanko directly');
+      return undefined;
+    }
+  }
+
+  private async writeShared(key: string, answer: SharedAnswer): Promise<void> {
+    try {
+      await withDeadline(this.store!.set(key, answer, Math.max(1, answer.until - Date.now())));
+    } catch {
+      this.logger.debug('Could not write a session answer to the shared cache store');
+    }
   }
 
   private async askHanko(user: HankoUser, token: string): Promise<boolean> {
-    const revocation = this.config.revocation as Exclude<HankoAuthConfig['revocation'], false>;
     let answer: unknown;
     try {
       const response = await requestHankoJson(`${this.config.apiUrl}/sessions/validate`, {
         method: 'GET',
         headers: { authorization: `Bearer ${token}` },
-        timeoutMs: revocation.timeout * 1000,
+        timeoutMs: this.options.timeout * 1000,
         maxBytes: 64 * 1024,
         ca: this.config.keys.ca,
         agent: this.config.keys.agent,
@@ -131,14 +163,17 @@ export class HankoSessionValidator implements OnModuleInit, OnModuleDestroy {
     return new HankoUpstreamUnavailable(`sessions/validate ${detail}`, 5);
   }
 
-  private remember(sessionId: string, live: boolean): void {
-    const revocation = this.config.revocation as Exclude<HankoAuthConfig['revocation'], false>;
+  private remember(sessionId: string, answer: SharedAnswer): void {
     this.local.delete(sessionId);
-    this.local.set(sessionId, { live, until: Date.now() + this.ttlSeconds() * 1000 });
-    if (this.local.size > revocation.maxEntries) this.local.delete(this.local.keys().next().value as string);
+    this.local.set(sessionId, { live: answer.live, until: answer.until });
+    if (this.local.size > this.options.maxEntries) this.local.delete(this.local.keys().next().value as string);
   }
+}
 
-  private ttlSeconds(): number {
-    return (this.config.revocation as Exclude<HankoAuthConfig['revocation'], false>).cacheTtl;
-  }
+function withDeadline<T>(value: Promise<T> | T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('store deadline')), STORE_DEADLINE_MS);
+  });
+  return Promise.race([Promise.resolve(value), deadline]).finally(() => clearTimeout(timer));
 }

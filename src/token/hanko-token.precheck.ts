@@ -1,14 +1,16 @@
 import { HankoTokenRefusal } from '../errors/hanko-refusal.reason.js';
+import { KID_PATTERN } from '../keys/hanko-key.policy.js';
 
 /** A token whose shape and header passed the pre-check; nothing about it is trusted yet. */
 export interface PrecheckedToken {
   readonly raw: string;
   readonly kid: string;
+  /** Unverified `iat`: only a hint for the key source (rotation vs. stranger), never trusted. */
+  readonly issuedAt: number | undefined;
 }
 
+
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
-/** Hanko kids are UUIDs (tests use "key1"): nothing that could be a path, a query or markup. */
-const KID = /^[A-Za-z0-9_-]{1,128}$/;
 /** Headers that would make the token name its own key or change how it is verified. */
 const FORBIDDEN_HEADERS = ['jwk', 'jku', 'x5u', 'x5c', 'crit', 'b64', 'zip', 'enc'];
 
@@ -38,7 +40,7 @@ export function precheckToken(raw: string, maxTokenBytes: number): PrecheckedTok
   if (header.typ !== undefined && (typeof header.typ !== 'string' || header.typ.toUpperCase() !== 'JWT')) {
     throw new HankoTokenRefusal('unsupported token type');
   }
-  if (typeof header.kid !== 'string' || !KID.test(header.kid)) throw new HankoTokenRefusal('invalid key id');
+  if (typeof header.kid !== 'string' || !KID_PATTERN.test(header.kid)) throw new HankoTokenRefusal('invalid key id');
   // Time claims that are not numbers would be skipped by lenient verifiers; refuse them outright.
   for (const claim of ['exp', 'iat', 'nbf']) {
     const value = payload[claim];
@@ -46,7 +48,7 @@ export function precheckToken(raw: string, maxTokenBytes: number): PrecheckedTok
       throw new HankoTokenRefusal('invalid time claims');
     }
   }
-  return { raw, kid: header.kid };
+  return { raw, kid: header.kid, issuedAt: payload.iat as number | undefined };
 }
 
 function decodeObject(segment: string): Record<string, unknown> {

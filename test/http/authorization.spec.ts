@@ -42,6 +42,12 @@ class SecureController {
     return { ok: true };
   }
 
+  @Get('fragile')
+  @RequireClaims<{ perms?: string[] }>((claims) => claims.perms!.includes('write'), 'requires perm write')
+  fragile() {
+    return { ok: true };
+  }
+
   @Public()
   @Get('public-but-verified')
   @RequireVerifiedEmail()
@@ -95,6 +101,11 @@ describe.each(ADAPTERS)('authorization from Hanko claims over %s', (adapter) => 
     expect((await call(app.url, '/admin/acme', { token: issuer.sign({ role: 'admin', tenant: 'acme' }) })).status).toBe(200);
     await forbidden('/admin/acme', { role: 'admin', tenant: 'other' }, 'requires tenant acme');
     await forbidden('/admin/acme', { role: 'user', tenant: 'acme' }, 'requires role admin');
+  });
+
+  it('treats a rule that throws (a claim the token lacks) as unmet: 403, not 500', async () => {
+    await forbidden('/secure/fragile', {}, 'requires perm write');
+    expect((await call(app.url, '/secure/fragile', { token: issuer.sign({ perms: ['write'] }) })).status).toBe(200);
   });
 
   it('answers 401 (not 403) when there is no valid session, also on a public route with requirements', async () => {

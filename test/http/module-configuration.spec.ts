@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import http from 'node:http';
 import { Injectable, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
@@ -130,6 +131,11 @@ describe('bootstrap fails on bad options, naming the option', () => {
     ['negative clockTolerance', { apiUrl: 'https://p.hanko.io', audience: 'x', clockTolerance: -1 }, /clockTolerance must be/],
     ['keys.fetchTimeout as a string', { apiUrl: 'https://p.hanko.io', audience: 'x', keys: { fetchTimeout: '5' } }, /keys\.fetchTimeout must be/],
     ['tokenCache.maxEntries zero', { apiUrl: 'https://p.hanko.io', audience: 'x', tokenCache: { maxEntries: 0 } }, /tokenCache\.maxEntries must be/],
+    ['a misspelt option', { apiUrl: 'https://p.hanko.io', audiences: 'x', audience: 'x' }, /HankoAuthModule: audiences is not an option/],
+    ['a misspelt nested option', { apiUrl: 'https://p.hanko.io', audience: 'x', revocation: { cacheTTL: 5 } }, /revocation\.cacheTTL is not an option/],
+    ['keys.ca that is not PEM text', { apiUrl: 'https://p.hanko.io', audience: 'x', keys: { ca: 123 } }, /keys\.ca must be PEM text/],
+    ['an http.Agent for an https: apiUrl', { apiUrl: 'https://p.hanko.io', audience: 'x', keys: { agent: new http.Agent({ keepAlive: true }) } }, /keys\.agent must be an https\.Agent/],
+    ['sharedCache with cacheTtl 0', { apiUrl: 'https://p.hanko.io', audience: 'x', revocation: { sharedCache: true, cacheTtl: 0 } }, /revocation\.cacheTtl must be above 0 with sharedCache/],
   ];
   it.each(cases)('%s', async (_name, options, message) => {
     await expect(boot(options)).rejects.toThrow(message);

@@ -57,4 +57,17 @@ describe('revocation answers shared by a fleet through Redis', () => {
     expect((await call(instances[1].url, '/protected', { token })).status).toBe(401);
     expect(issuer.validateRequests.GET - before).toBe(1);
   });
+
+  it('falls back to asking Hanko when Redis hangs, instead of hanging or refusing', async () => {
+    redis.pause();
+    try {
+      const token = issuer.sign();
+      const before = issuer.validateRequests.GET;
+      const res = await call(instances[0].url, '/protected', { token });
+      expect(res.status).toBe(200);
+      expect(issuer.validateRequests.GET - before).toBe(1);
+    } finally {
+      redis.resume();
+    }
+  });
 });

@@ -12,12 +12,12 @@ export class RedisServer {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<RedisServer> {
+  /** Starts (again, on a given port to simulate an outage and recovery). */
+  static async start(port = 20000 + Math.floor(Math.random() * 10000)): Promise<RedisServer> {
     if (spawnSync('redis-server', ['--version']).status !== 0) {
       throw new Error('redis-server is not installed: apt-get install -y redis-server (.ci/run does this)');
     }
-    // Below the ephemeral range, randomised so parallel test files don't collide.
-    const port = 20000 + Math.floor(Math.random() * 10000);
+    // Default: below the ephemeral range, randomised so parallel test files don't collide.
     const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     for (let attempt = 0; attempt < 50; attempt++) {
       if (await canConnect(port)) return new RedisServer(child, port);
@@ -25,6 +25,15 @@ export class RedisServer {
     }
     child.kill();
     throw new Error(`redis-server did not start on 127.0.0.1:${port}`);
+  }
+
+  /** Freezes the server (SIGSTOP): connections stay open but nothing answers, like a hung Redis. */
+  pause(): void {
+    this.process.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.process.kill('SIGCONT');
   }
 
   async stop(): Promise<void> {

@@ -91,7 +91,7 @@ if [[ $# -gt 0 ]]; then
   consumers=("$@")
 else
   consumers=()
-  for dir in "$CONSUMERS_DIR"/*/; do consumers+=("$(basename "$dir")"); done
+  for dir in "$CONSUMERS_DIR"/*/; do [[ -f "$dir/package.json" ]] && consumers+=("$(basename "$dir")"); done
 fi
 
 declare -A RESULT
@@ -113,6 +113,8 @@ check_consumer() (
   mkdir -p "$app"
   # Sources only: never a stray node_modules/dist/lockfile from a manual run.
   (cd "$src" && tar -cf - --exclude=node_modules --exclude=dist --exclude=package-lock.json .) | (cd "$app" && tar -xf -)
+  # Every app compiles the same sources (test/consumer/shared/src), each with its own tsconfig.
+  mkdir -p "$app/src" && cp -R "$CONSUMERS_DIR/shared/src/." "$app/src/"
 
   cd "$app"
   log "[$consumer] npm install (tarball + app deps)"

@@ -1,14 +1,20 @@
-// Nest 11, CommonJS (tsconfig module: commonjs). The library is ESM-only and reaches this app
-// through Node's require(esm); its types through the top-level "types" and "typesVersions".
+// One source for every consumer app (copied into each by .ci/consumer-check.sh): compiled as
+// CommonJS for the Nest 11 app (the ESM library arrives through require(esm), its types through
+// "types"/"typesVersions") and as ESM for the Nest 12 app (exports map).
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { HankoTestIssuer } from 'nestjs-hanko-auth/testing';
-import { AppModule } from './app.module';
+import { AppModule } from './app.module.js';
 
-const CONSUMER = 'nest11-cjs';
-const EXPECTED = { nestMajor: 11, moduleSystem: 'cjs' };
+// Which app this is and what it must be running on: from the app's own package.json.
+const manifest = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as {
+  name: string;
+  consumerCheck: { nestMajor: number; moduleSystem: 'cjs' | 'esm' };
+};
+const CONSUMER = manifest.name.replace(/^consumer-/, '');
+const EXPECTED = manifest.consumerCheck;
 
 interface Reply {
   status: number;

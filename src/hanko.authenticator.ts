@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import passport from 'passport';
 import { HankoAuthConfig } from './hanko-auth.config.js';
 import { HankoTokenRefusal, HankoUpstreamUnavailable, type HankoRefusalReason } from './errors/hanko-refusal.reason.js';
 import type { HankoRequest } from './context/hanko-request.context.js';
@@ -10,14 +9,22 @@ import { HankoSessionValidator } from './session/hanko-session.validator.js';
 import { HankoStrategy } from './hanko.strategy.js';
 import { HankoTokenCache } from './token/hanko-token.cache.js';
 import { HankoTokenExtractor } from './token/hanko-token.extractor.js';
-import { precheckToken } from './token/hanko-token.precheck.js';
+import { precheckToken, type PrecheckedToken } from './token/hanko-token.precheck.js';
 
 /**
- * What the authenticator needs of the strategy. Typed locally so our public .d.ts never names
- * passport-jwt's types, which users would otherwise need (@types/passport-jwt) to compile strictly.
+ * The Passport strategy protocol (passport-strategy): `authenticate(req)` ends in exactly one of
+ * success/fail/error/pass/redirect. Typed locally so our public .d.ts never names passport-jwt's
+ * types, which users would otherwise need (@types/passport-jwt) to compile strictly.
  */
 interface PassportStrategyLike {
-  authenticate(...args: never[]): void;
+  authenticate(request: object, options?: object): void;
+}
+interface StrategyActions {
+  success(user: unknown): void;
+  fail(challenge?: unknown): void;
+  error(error: unknown): void;
+  pass(): void;
+  redirect(): void;
 }
 
 export type HankoFailure = 'missing' | HankoTokenRefusal | HankoUpstreamUnavailable;
@@ -48,41 +55,65 @@ export class HankoAuthenticator {
     });
   }
 
-  /** Authenticates a request once, however many guards ask (global guard plus @UseGuards). */
-  authenticate(request: HankoRequest): Promise<HankoOutcome> {
-    const done = request[HANKO_OUTCOME] as Promise<HankoOutcome> | undefined;
+  /**
+   * Authenticates a request once, however many guards ask (global guard plus @UseGuards).
+   * Synchronous when the answer is already known (a cached token, no revocation check), so the
+   * common case costs no promise at all.
+   */
+  authenticate(request: HankoRequest): HankoOutcome | Promise<HankoOutcome> {
+    const done = request[HANKO_OUTCOME] as HankoOutcome | Promise<HankoOutcome> | undefined;
     if (done !== undefined) return done;
     const outcome = this.run(request);
     request[HANKO_OUTCOME] = outcome;
     return outcome;
   }
 
-  private async run(request: HankoRequest): Promise<HankoOutcome> {
+  private run(request: HankoRequest): HankoOutcome | Promise<HankoOutcome> {
+    let raw: string | undefined;
     try {
-      const raw = this.extractor.extract(request);
+      raw = this.extractor.extract(request);
       if (raw === undefined) return { failure: 'missing' };
       // The exact bytes of a cached token already passed every check below: look it up first.
       const cached = raw.length <= this.config.maxTokenBytes ? this.cache?.get(raw, Date.now()) : undefined;
       // A hit counts only while its key is still in the usable set (removed or too stale: verify anew).
-      let user = cached !== undefined && this.keys.currentKey(cached.kid) !== undefined ? cached.user : undefined;
-      if (user === undefined) {
-        const token = precheckToken(raw, this.config.maxTokenBytes);
-        const generation = this.keyGeneration;
-        request[HANKO_TOKEN] = token;
-        user = await this.verify(request);
-        // A key change while we verified may have removed the key used: don't remember this one.
-        if (generation === this.keyGeneration) this.cache?.set(raw, { user, kid: token.kid, expiresAtMs: user.claims.exp * 1000 });
+      if (cached !== undefined && this.keys.currentKey(cached.kid) !== undefined) {
+        if (!this.sessions.enabled) return this.accept(request, cached.user);
+        return this.checkSession(request, cached.user, raw);
       }
-      // Revocation is per session and cached on its own: a cached verification never skips it.
-      if (this.sessions.enabled) await this.sessions.assertLive(user, raw);
+      const token = precheckToken(raw, this.config.maxTokenBytes);
+      return this.verifyAndRemember(request, token);
+    } catch (error) {
+      return this.failed(error);
+    }
+  }
+
+  private async verifyAndRemember(request: HankoRequest, token: PrecheckedToken): Promise<HankoOutcome> {
+    try {
+      const generation = this.keyGeneration;
+      const user = await this.verify(token);
+      // A key change while we verified may have removed the key used: don't remember this one.
+      if (generation === this.keyGeneration) this.cache?.set(token.raw, { user, kid: token.kid, expiresAtMs: user.claims.exp * 1000 });
+      if (!this.sessions.enabled) return this.accept(request, user);
+      return await this.checkSession(request, user, token.raw);
+    } catch (error) {
+      return this.failed(error);
+    }
+  }
+
+  /** Revocation is per session and cached on its own: a cached verification never skips it. */
+  private async checkSession(request: HankoRequest, user: HankoUser, raw: string): Promise<HankoOutcome> {
+    try {
+      await this.sessions.assertLive(user, raw);
       return this.accept(request, user);
     } catch (error) {
-      const failure = this.classify(error);
-      if (failure instanceof HankoTokenRefusal) this.logger.debug(`Refused a token: ${failure.reason}`);
-      return { failure };
-    } finally {
-      delete request[HANKO_TOKEN];
+      return this.failed(error);
     }
+  }
+
+  private failed(error: unknown): HankoOutcome {
+    const failure = this.classify(error);
+    if (failure instanceof HankoTokenRefusal) this.logger.debug(`Refused a token: ${failure.reason}`);
+    return { failure };
   }
 
   private accept(request: HankoRequest, user: HankoUser): HankoOutcome {
@@ -91,17 +122,19 @@ export class HankoAuthenticator {
     return { user };
   }
 
-  private verify(request: HankoRequest): Promise<HankoUser> {
+  /**
+   * Runs the passport-jwt strategy for one token. The strategy sees a small carrier object, never
+   * the real request, so passport-style bookkeeping never lands on (and slows down) the request;
+   * and a fresh object per call, because the strategy's success/fail/error actions are per attempt.
+   */
+  private verify(token: PrecheckedToken): Promise<HankoUser> {
     return new Promise<HankoUser>((resolve, reject) => {
-      // A fresh object per request: passport attaches success/fail callbacks to the strategy it
-      // is handed, so sharing one instance between concurrent requests would cross their results.
-      const strategy = Object.create(this.strategy) as passport.Strategy;
-      const middleware = passport.authenticate(strategy, { session: false }, (error: unknown, user: unknown, info: unknown) => {
-        if (error) reject(error);
-        else if (user) resolve(user as HankoUser);
-        else reject(info);
-      });
-      middleware(request, {}, reject);
+      const attempt = Object.create(this.strategy) as PassportStrategyLike & StrategyActions;
+      attempt.success = (user) => resolve(user as HankoUser);
+      attempt.fail = (challenge) => reject(challenge ?? new HankoTokenRefusal('invalid token'));
+      attempt.error = reject;
+      attempt.pass = attempt.redirect = () => reject(new HankoTokenRefusal('invalid token'));
+      attempt.authenticate({ [HANKO_TOKEN]: token }, { session: false });
     });
   }
 

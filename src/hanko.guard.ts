@@ -37,23 +37,36 @@ export class HankoGuard implements CanActivate {
     protected readonly config: HankoAuthConfig,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  // Not async: when the outcome is already known (a cached token) the answer is a plain boolean,
+  // which spares Nest's guard runner its awaits on the hottest path.
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const { isPublic, requirements } = this.policyFor(context);
     const request = this.getRequest(context);
     if (request === undefined) {
       // A transport we cannot read must never fail open; requirements imply a session there too.
       if (isPublic && requirements.length === 0) return true;
-      throw await this.toTransportError(context, this.refuse(context, 'missing'));
+      return this.reject(context, this.refuse(context, 'missing'));
     }
-    const outcome = await this.authenticate(request);
+    const outcome = this.authenticate(request, context.getType() === 'ws');
+    return outcome instanceof Promise
+      ? outcome.then((settled) => this.decide(context, settled, isPublic, requirements))
+      : this.decide(context, outcome, isPublic, requirements);
+  }
+
+  private decide(context: ExecutionContext, outcome: HankoOutcome, isPublic: boolean, requirements: readonly HankoRequirement[]): boolean | Promise<boolean> {
     if (outcome.user === undefined) {
       // Requirements imply authentication, even on a public route.
       if (isPublic && requirements.length === 0) return true;
-      throw await this.toTransportError(context, this.refuse(context, outcome.failure));
+      return this.reject(context, this.refuse(context, outcome.failure));
     }
-    const unmet = requirements.find((requirement) => !passes(requirement, outcome.user));
-    if (unmet !== undefined) throw await this.toTransportError(context, this.forbid(context, unmet));
+    const user = outcome.user;
+    const unmet = requirements.find((requirement) => !passes(requirement, user));
+    if (unmet !== undefined) return this.reject(context, this.forbid(context, unmet));
     return true;
+  }
+
+  private async reject(context: ExecutionContext, exception: HttpException): Promise<never> {
+    throw await this.toTransportError(context, exception);
   }
 
   /**
@@ -65,7 +78,7 @@ export class HankoGuard implements CanActivate {
    */
   async authenticateConnection(client: object, upgradeRequest?: { headers?: Record<string, string | string[] | undefined> }): Promise<HankoUser> {
     const request = getHankoWsRequest(client, upgradeRequest);
-    const outcome: HankoOutcome = request === undefined ? { failure: 'missing' } : await this.authenticate(request);
+    const outcome: HankoOutcome = request === undefined ? { failure: 'missing' } : await this.authenticate(request, true);
     if (outcome.user === undefined) throw await toTransportException('ws', this.exceptionFor(outcome.failure));
     return outcome.user;
   }
@@ -112,10 +125,16 @@ export class HankoGuard implements CanActivate {
    * session stops within that time, as over HTTP); a refusal for good (the handshake cannot
    * change); a Hanko outage not at all (the next message asks again instead of failing until reconnect).
    */
-  private async authenticate(request: HankoRequest): Promise<HankoOutcome> {
+  private authenticate(request: HankoRequest, longLived: boolean): HankoOutcome | Promise<HankoOutcome> {
+    // An HTTP request lives for one call: nothing to recheck, and no bookkeeping on its object.
+    if (!longLived) return this.authenticator.authenticate(request);
     const recheckAt = request[HANKO_RECHECK_AT] as number | undefined;
     if (recheckAt !== undefined && recheckAt <= Date.now()) forgetOutcome(request);
-    const outcome = await this.authenticator.authenticate(request);
+    const outcome = this.authenticator.authenticate(request);
+    return outcome instanceof Promise ? outcome.then((settled) => this.keep(request, settled)) : this.keep(request, outcome);
+  }
+
+  private keep(request: HankoRequest, outcome: HankoOutcome): HankoOutcome {
     if (outcome.failure instanceof HankoUpstreamUnavailable) forgetOutcome(request);
     else if (outcome.user !== undefined && request[HANKO_RECHECK_AT] === undefined) request[HANKO_RECHECK_AT] = this.recheckAt(outcome.user);
     return outcome;

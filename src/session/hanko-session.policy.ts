@@ -26,7 +26,8 @@ export class HankoSessionPolicy {
     if (!isNonEmptyString(payload.sub) || !isNonEmptyString(payload.session_id)) {
       throw new HankoTokenRefusal('not a Hanko session token');
     }
-    const claims = deepFreeze(structuredClone(payload)) as unknown as HankoSessionClaims & Record<string, unknown>;
+    // The payload was parsed for this verification alone: freeze it in place rather than copy it.
+    const claims = deepFreeze(payload) as unknown as HankoSessionClaims & Record<string, unknown>;
     return Object.freeze({
       id: claims.sub,
       sessionId: claims.session_id,

@@ -1,0 +1,137 @@
+// One Nest 12 + Express application per benchmark variant, each in its own process.
+// Plain ESM JavaScript: decorators are applied as functions (Node 20 has no decorator syntax).
+//
+// Usage: node bench/app.mjs <kind> <port> <jwksBase> <tenant> [optionsJson]
+//   kind: none | hanko | passport | jose | noop / noop-sync (guard returning true, async / sync) | raw (bare node:http, to measure the load generator's ceiling)
+//   tenant: path prefix on the key server, so it can count this process's key fetches
+//   optionsJson: extra HankoAuthModule options (hanko only), e.g. {"keys":{"prefetch":false}}
+// Prints `READY {json}` once listening on 127.0.0.1:<port>.
+import 'reflect-metadata';
+import { createServer } from 'node:http';
+import { Controller, Get, Injectable, Module, Req, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { APP_GUARD, NestFactory } from '@nestjs/core';
+import { AuthGuard, PassportModule, PassportStrategy } from '@nestjs/passport';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import jwksRsa from 'jwks-rsa';
+import passportJwt from 'passport-jwt';
+import { pathToFileURL } from 'node:url';
+import { AUDIENCE, HOST, exitWithParent } from './common.mjs';
+
+const [kind, portArg, jwksBase, tenant, optionsJson] = process.argv.slice(2);
+const port = Number(portArg);
+if (!['none', 'hanko', 'passport', 'jose', 'noop', 'noop-sync', 'raw'].includes(kind) || !Number.isInteger(port) || !jwksBase || !tenant) {
+  throw new Error('usage: app.mjs <none|hanko|passport|jose|noop|noop-sync|raw> <port> <jwksBase> <tenant> [optionsJson]');
+}
+// BENCH_LIB (set by run.mjs for BENCH_AB_DIST variants): another build of the library, for A/B runs.
+const { HankoAuthModule } = await import(process.env.BENCH_LIB ? pathToFileURL(process.env.BENCH_LIB).href : '../dist/index.js');
+const apiUrl = `${jwksBase}/${tenant}`;
+const jwksUri = `${apiUrl}/.well-known/jwks.json`;
+
+/** The same tiny handler for every variant: who is calling, as JSON. */
+function helloController(guard) {
+  class HelloController {
+    hello(req) {
+      const user = req.user;
+      return { id: user?.id ?? user?.sub ?? 'anonymous' };
+    }
+  }
+  Get('hello')(HelloController.prototype, 'hello', Object.getOwnPropertyDescriptor(HelloController.prototype, 'hello'));
+  Req()(HelloController.prototype, 'hello', 0);
+  if (guard) UseGuards(guard)(HelloController);
+  Controller()(HelloController);
+  return HelloController;
+}
+
+function module(metadata) {
+  class AppModule {}
+  Module(metadata)(AppModule);
+  return AppModule;
+}
+
+function noGuardModule() {
+  return module({ controllers: [helloController()] });
+}
+
+/** This library, as an app would use it: forRoot with the global guard (the default). */
+function hankoModule() {
+  const extra = optionsJson ? JSON.parse(optionsJson) : {};
+  return module({ imports: [HankoAuthModule.forRoot({ apiUrl, audience: AUDIENCE, ...extra })], controllers: [helloController()] });
+}
+
+/** The usual NestJS recipe: passport-jwt with jwks-rsa's passportJwtSecret, AuthGuard('jwt'). */
+function passportModule() {
+  class JwtStrategy extends PassportStrategy(passportJwt.Strategy, 'jwt') {
+    constructor() {
+      super({
+        secretOrKeyProvider: jwksRsa.passportJwtSecret({ jwksUri, cache: true, rateLimit: true, jwksRequestsPerMinute: 5 }),
+        jwtFromRequest: passportJwt.ExtractJwt.fromAuthHeaderAsBearerToken(),
+        audience: AUDIENCE,
+        algorithms: ['RS256'],
+      });
+    }
+    validate(payload) {
+      return payload;
+    }
+  }
+  Injectable()(JwtStrategy);
+  return module({ imports: [PassportModule], providers: [JwtStrategy], controllers: [helloController(AuthGuard('jwt'))] });
+}
+
+/** A hand-written guard over jose: createRemoteJWKSet (caches parsed keys) + jwtVerify. */
+function joseModule() {
+  const jwks = createRemoteJWKSet(new URL(jwksUri));
+  class JoseGuard {
+    async canActivate(context) {
+      const req = context.switchToHttp().getRequest();
+      const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
+      if (!match) throw new UnauthorizedException();
+      try {
+        const { payload } = await jwtVerify(match[1], jwks, { audience: AUDIENCE, algorithms: ['RS256'] });
+        req.user = payload;
+        return true;
+      } catch {
+        throw new UnauthorizedException();
+      }
+    }
+  }
+  Injectable()(JoseGuard);
+  return module({ controllers: [helloController()], providers: [{ provide: APP_GUARD, useClass: JoseGuard }] });
+}
+
+/**
+ * Diagnostic: the cost of having any global guard at all in Nest's pipeline. Nest 12 awaits a
+ * guard's result only when it is not a plain boolean, so the async and the sync form differ.
+ */
+function noopGuardModule() {
+  class NoopGuard {}
+  NoopGuard.prototype.canActivate =
+    kind === 'noop-sync'
+      ? function canActivate() {
+          return true;
+        }
+      : async function canActivate() {
+          return true;
+        };
+  Injectable()(NoopGuard);
+  return module({ controllers: [helloController()], providers: [{ provide: APP_GUARD, useClass: NoopGuard }] });
+}
+
+if (kind === 'raw') {
+  // Not Nest: the cheapest HTTP server Node has, so autocannon's own limit shows.
+  const body = JSON.stringify({ id: 'anonymous' });
+  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(body));
+  exitWithParent(() => server.close());
+  await new Promise((resolve) => server.listen(port, HOST, resolve));
+  process.stdout.write(`READY ${JSON.stringify({ kind, port, tenant, pid: process.pid })}\n`);
+} else {
+  await startNest();
+}
+
+async function startNest() {
+  const AppModule = { none: noGuardModule, hanko: hankoModule, passport: passportModule, jose: joseModule, noop: noopGuardModule, 'noop-sync': noopGuardModule }[kind]();
+  const app = await NestFactory.create(AppModule, new ExpressAdapter(), { logger: ['error', 'warn'] });
+  exitWithParent(() => void app.close());
+  await app.listen(port, HOST);
+  process.stdout.write(`READY ${JSON.stringify({ kind, port, tenant, pid: process.pid })}\n`);
+}

@@ -1,0 +1,182 @@
+// Micro-benchmark of the verification path alone (no HTTP, no Nest routing), RSA-4096 like Hanko.
+//
+//   npm run build && node bench/micro.mjs          ~1 min
+//   BENCH_SMOKE=1 node bench/micro.mjs (--smoke)   a few seconds, only checks that every case works
+//
+// Prints ops/s per case: medians of interleaved rounds, one call at a time on one thread.
+// Exits non-zero only when a case fails to verify the token.
+import 'reflect-metadata';
+import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
+import { cpus, availableParallelism } from 'node:os';
+import { join, resolve as resolvePath } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { NestFactory } from '@nestjs/core';
+import { jwtVerify } from 'jose';
+import jwksRsa from 'jwks-rsa';
+import jsonwebtoken from 'jsonwebtoken';
+import passport from 'passport';
+import passportJwt from 'passport-jwt';
+import { HankoAuthModule } from '../dist/index.js';
+import { HankoAuthenticator } from '../dist/hanko.authenticator.js';
+import { HankoSessionPolicy } from '../dist/session/hanko-session.policy.js';
+import { precheckToken } from '../dist/token/hanko-token.precheck.js';
+import { HankoTestIssuer } from '../dist/testing/index.js';
+import { AUDIENCE, PORT_BASE, SMOKE, median } from './common.mjs';
+
+const ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_ROUNDS ?? 5);
+const CASE_MS = SMOKE ? 150 : Number(process.env.BENCH_CASE_MS ?? 1500);
+if (!(ROUNDS >= 1 && ROUNDS <= 50 && CASE_MS >= 10 && CASE_MS <= 60_000)) throw new Error('BENCH_ROUNDS 1..50, BENCH_CASE_MS 10..60000');
+const PORT = PORT_BASE + 30;
+const KEY_BITS = Number(process.env.BENCH_KEY_BITS ?? 4096);
+
+class FixedPortIssuer extends HankoTestIssuer {
+  constructor(options) {
+    super(options);
+    this.port = PORT;
+  }
+}
+
+const issuer = new FixedPortIssuer({ audience: [AUDIENCE] });
+const contexts = [];
+let exitCode = 0;
+try {
+  await issuer.addKey({ modulusLength: KEY_BITS });
+  await issuer.listen();
+  await run();
+} catch (error) {
+  console.error(error instanceof Error ? error.stack : error);
+  exitCode = 1;
+} finally {
+  for (const context of contexts) await context.close();
+  await issuer.close();
+}
+process.exit(exitCode);
+
+async function run() {
+  const token = issuer.sign();
+  const [encodedHeader, encodedPayload, encodedSignature] = token.split('.');
+  const key = issuer.keys[0];
+  const publicKey = createPublicKey(key.privateKey);
+  const pem = publicKey.export({ format: 'pem', type: 'spki' });
+  const signingInput = Buffer.from(`${encodedHeader}.${encodedPayload}`);
+  const signature = Buffer.from(encodedSignature, 'base64url');
+  const jwtOptions = { algorithms: ['RS256'], audience: AUDIENCE };
+
+  const hankoOptions = { apiUrl: issuer.apiUrl, audience: AUDIENCE, globalGuard: false };
+  const authenticatorFor = async (extra) => {
+    const context = await NestFactory.createApplicationContext(HankoAuthModule.forRoot({ ...hankoOptions, ...extra }), { logger: ['error', 'warn'] });
+    contexts.push(context);
+    return context.get(HankoAuthenticator, { strict: false });
+  };
+  const cached = await authenticatorFor({});
+  const uncached = await authenticatorFor({ tokenCache: false });
+  // BENCH_AB_DIST=/path/to/other/dist: the authenticator cases again, from that build (its own Nest context).
+  let uncachedB;
+  let cachedB;
+  if (process.env.BENCH_AB_DIST) {
+    const dir = resolvePath(process.env.BENCH_AB_DIST);
+    const { HankoAuthModule: ModuleB } = await import(pathToFileURL(join(dir, 'index.js')).href);
+    const { HankoAuthenticator: AuthenticatorB } = await import(pathToFileURL(join(dir, 'hanko.authenticator.js')).href);
+    const contextFor = async (extra) => {
+      const context = await NestFactory.createApplicationContext(ModuleB.forRoot({ ...hankoOptions, ...extra }), { logger: ['error', 'warn'] });
+      contexts.push(context);
+      return context.get(AuthenticatorB, { strict: false });
+    };
+    cachedB = await contextFor({});
+    uncachedB = await contextFor({ tokenCache: false });
+  }
+  const policy = new HankoSessionPolicy(30);
+  const payload = JSON.parse(Buffer.from(encodedPayload, 'base64url').toString('utf8'));
+  const authenticate = async (authenticator) => {
+    const outcome = await authenticator.authenticate({ headers: { authorization: `Bearer ${token}` } });
+    if (outcome.user === undefined) throw new Error(`HankoAuthenticator refused: ${outcome.failure?.reason ?? outcome.failure}`);
+  };
+
+  // The usual recipe's verification: passport-jwt + jwks-rsa passportJwtSecret (PEM per request).
+  const usual = new passportJwt.Strategy(
+    {
+      secretOrKeyProvider: jwksRsa.passportJwtSecret({ jwksUri: issuer.jwksUrl, cache: true, rateLimit: true, jwksRequestsPerMinute: 5 }),
+      jwtFromRequest: passportJwt.ExtractJwt.fromAuthHeaderAsBearerToken(),
+      ...jwtOptions,
+    },
+    (payload, done) => done(null, payload),
+  );
+  const passportUsual = () =>
+    new Promise((resolve, reject) => {
+      const middleware = passport.authenticate(Object.create(usual), { session: false }, (error, user, info) =>
+        error ? reject(error) : user ? resolve(user) : reject(info ?? new Error('refused')),
+      );
+      middleware({ headers: { authorization: `Bearer ${token}` } }, {}, reject);
+    });
+
+  const cases = [
+    {
+      name: 'crypto.verify, signature only (floor)',
+      sync: () => {
+        if (!cryptoVerify('sha256', signingInput, publicKey, signature)) throw new Error('bad signature');
+      },
+    },
+    { name: 'jsonwebtoken.verify, PEM string (what passportJwtSecret hands over)', sync: () => jsonwebtoken.verify(token, pem, jwtOptions) },
+    { name: 'jsonwebtoken.verify, cached KeyObject', sync: () => jsonwebtoken.verify(token, publicKey, jwtOptions) },
+    { name: 'jose jwtVerify, cached KeyObject', async: () => jwtVerify(token, publicKey, jwtOptions) },
+    { name: 'passport-jwt + passportJwtSecret (the usual guard, no Nest)', async: passportUsual },
+    { name: 'HankoAuthenticator, token cache off (every token new)', async: () => authenticate(uncached) },
+    { name: 'HankoAuthenticator, token cache hit (repeated token)', async: () => authenticate(cached) },
+    { name: '  part: precheckToken (shape, header, claims types)', sync: () => precheckToken(token, 8192) },
+    { name: '  part: HankoSessionPolicy.toUser (clone + freeze claims)', sync: () => policy.toUser(payload) },
+    ...(uncachedB
+      ? [
+          { name: '[B] HankoAuthenticator, token cache off', async: () => authenticate(uncachedB) },
+          { name: '[B] HankoAuthenticator, token cache hit', async: () => authenticate(cachedB) },
+        ]
+      : []),
+  ];
+
+  // Every case must accept the token before anything is timed.
+  for (const c of cases) await (c.sync ? c.sync() : c.async());
+
+  console.log(`nestjs-hanko-auth micro-benchmark${SMOKE ? ' (SMOKE: timings meaningless)' : ''}`);
+  console.log(`${new Date().toISOString()} · Node ${process.version} · ${cpus().length} CPUs (${availableParallelism()} usable by this process) · ${cpus()[0]?.model ?? 'unknown CPU'}`);
+  console.log(`RSA-${KEY_BITS} RS256 token of ${token.length} bytes · ${ROUNDS} round(s) × ${CASE_MS} ms per case, interleaved, one call at a time\n`);
+
+  const samples = new Map(cases.map((c) => [c.name, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let i = 0; i < cases.length; i++) {
+      const c = cases[(i + round) % cases.length];
+      samples.get(c.name).push(c.sync ? timeSync(c.sync) : await timeAsync(c.async));
+    }
+  }
+
+  const rows = cases.map((c) => ({ name: c.name, ops: median(samples.get(c.name)) }));
+  const base = rows.find((r) => r.name.startsWith('jsonwebtoken.verify, PEM')).ops;
+  const width = Math.max(...rows.map((r) => r.name.length));
+  console.log(`${'case'.padEnd(width)} | ops/s (median) | µs/op   | × PEM string`);
+  console.log(`${'-'.repeat(width)}-|----------------|---------|-------------`);
+  for (const r of rows) {
+    console.log(`${r.name.padEnd(width)} | ${r.ops.toFixed(0).padStart(14)} | ${(1e6 / r.ops).toFixed(1).padStart(7)} | ${(r.ops / base).toFixed(2).padStart(11)}`);
+  }
+}
+
+function timeSync(fn) {
+  const start = performance.now();
+  let ops = 0;
+  let elapsed = 0;
+  do {
+    for (let i = 0; i < 16; i++) fn();
+    ops += 16;
+    elapsed = performance.now() - start;
+  } while (elapsed < CASE_MS);
+  return (ops / elapsed) * 1000;
+}
+
+async function timeAsync(fn) {
+  const start = performance.now();
+  let ops = 0;
+  let elapsed = 0;
+  do {
+    for (let i = 0; i < 16; i++) await fn();
+    ops += 16;
+    elapsed = performance.now() - start;
+  } while (elapsed < CASE_MS);
+  return (ops / elapsed) * 1000;
+}

@@ -1,4 +1,4 @@
-import type { HankoTokenCarrier } from '../token/hanko-token.extractor.js';
+import { BEARER_SCHEME, type HankoTokenCarrier } from '../token/hanko-token.extractor.js';
 import { asObject, type HankoRequest } from './hanko-request.types.js';
 
 /** The parts of a socket.io Socket we read. */
@@ -32,8 +32,6 @@ export function getHankoWsRequest(client: unknown, upgradeRequest?: HankoTokenCa
   connections.set(key, request);
   return request;
 }
-
-const BEARER_SCHEME = /^bearer(\s|$)/i;
 
 /** The Bearer header if there is one (it wins, as over HTTP), else the auth payload's token as a Bearer header. */
 function authorization(header: string | string[] | undefined, payloadToken: unknown): string | string[] | undefined {

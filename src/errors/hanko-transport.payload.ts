@@ -23,6 +23,6 @@ export function hankoRefusalPayload(exception: HttpException): HankoRefusalPaylo
     statusCode: exception.getStatus(),
     message: typeof message === 'string' ? message : exception.message,
     ...(typeof error === 'string' ? { error } : {}),
-    ...(exception instanceof HankoUnavailableException ? { retryAfter: Math.max(1, Math.ceil(exception.retryAfter)) } : {}),
+    ...(exception instanceof HankoUnavailableException ? { retryAfter: exception.retryAfter } : {}),
   };
 }

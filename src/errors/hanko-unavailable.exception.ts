@@ -5,11 +5,15 @@ import { ServiceUnavailableException } from '@nestjs/common';
  * which would make a frontend log a user out because Hanko had a hiccup.
  */
 export class HankoUnavailableException extends ServiceUnavailableException {
-  constructor(readonly retryAfter: number) {
+  /** Whole seconds, at least 1: what Retry-After and every transport's payload report. */
+  readonly retryAfter: number;
+
+  constructor(retryAfter: number) {
     super('authentication temporarily unavailable');
+    this.retryAfter = Math.max(1, Math.ceil(retryAfter));
   }
 
   getHeaders(): Record<string, string> {
-    return { 'Retry-After': String(Math.max(1, Math.ceil(this.retryAfter))) };
+    return { 'Retry-After': String(this.retryAfter) };
   }
 }

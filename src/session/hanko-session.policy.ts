@@ -6,17 +6,17 @@ const WEBHOOK_SUBJECT = 'hanko webhooks';
 
 /**
  * What makes a verified JWT a live Hanko session rather than any token Hanko ever signed.
- * Signature, `aud`, `iss` and `exp` have been checked by the verifier before this runs.
+ * Signature, `aud`, `iss`, `nbf` and a present `exp` have been checked by the verifier before this runs.
  */
 export class HankoSessionPolicy {
   constructor(private readonly clockTolerance: number) {}
 
   toUser(payload: Record<string, unknown>, nowSeconds = Date.now() / 1000): HankoUser {
-    // exp is optional for generic JWT verifiers; a Hanko session always has one.
+    // exp is optional for generic JWT verifiers (which check it only when present, with the clock
+    // tolerance); a Hanko session always has both.
     if (typeof payload.exp !== 'number' || typeof payload.iat !== 'number') {
       throw new HankoTokenRefusal('invalid time claims');
     }
-    if (payload.exp <= nowSeconds - this.clockTolerance) throw new HankoTokenRefusal('token expired');
     // A token "issued" in the future was minted with a wrong clock or forged lifetimes.
     if (payload.iat > nowSeconds + this.clockTolerance) throw new HankoTokenRefusal('token issued in the future');
     // Webhook tokens: same keys, same aud, but sub "hanko webhooks", an `evt`, and no session_id.

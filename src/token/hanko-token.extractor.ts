@@ -7,6 +7,8 @@ export interface HankoTokenCarrier {
 }
 
 const BEARER = /^Bearer[ ]+([^ ]+)[ ]*$/i;
+/** Whether an Authorization value uses the Bearer scheme at all (another scheme is not ours). */
+export const BEARER_SCHEME = /^bearer(\s|$)/i;
 
 /**
  * Finds the session token: `Authorization: Bearer` first, then the Hanko cookie, the order Hanko
@@ -25,7 +27,7 @@ export class HankoTokenExtractor {
     if (header === undefined) return undefined;
     // Several Authorization headers are ambiguous: which one would the app's other layers trust?
     if (typeof header !== 'string') throw new HankoTokenRefusal('malformed authorization header');
-    if (!/^bearer(\s|$)/i.test(header)) return undefined; // another scheme (Basic, …) is not ours
+    if (!BEARER_SCHEME.test(header)) return undefined; // another scheme (Basic, …) is not ours
     const match = BEARER.exec(header);
     if (!match) throw new HankoTokenRefusal('malformed authorization header');
     return match[1];

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HankoAuthConfig } from './hanko-auth.config.js';
 import { HankoTokenRefusal, HankoUpstreamUnavailable, type HankoRefusalReason } from './errors/hanko-refusal.reason.js';
 import type { HankoRequest } from './context/hanko-request.context.js';
-import { HANKO_OUTCOME, HANKO_TOKEN, HANKO_USER } from './context/hanko-request.slots.js';
+import { HANKO_OUTCOME, HANKO_TOKEN } from './context/hanko-request.slots.js';
 import { HankoKeySource } from './keys/hanko-key.source.js';
 import type { HankoUser } from './session/hanko-user.js';
 import { HankoSessionValidator } from './session/hanko-session.validator.js';
@@ -65,6 +65,13 @@ export class HankoAuthenticator {
     if (done !== undefined) return done;
     const outcome = this.run(request);
     request[HANKO_OUTCOME] = outcome;
+    // Registered before anyone else can await it, so the settled value is in place for the handler.
+    if (outcome instanceof Promise) {
+      void outcome.then((settled) => {
+        // Unless the guard dropped it meanwhile (a WebSocket recheck): never resurrect an old outcome.
+        if (request[HANKO_OUTCOME] === outcome) request[HANKO_OUTCOME] = settled;
+      });
+    }
     return outcome;
   }
 
@@ -86,17 +93,19 @@ export class HankoAuthenticator {
     }
   }
 
-  private async verifyAndRemember(request: HankoRequest, token: PrecheckedToken): Promise<HankoOutcome> {
-    try {
-      const generation = this.keyGeneration;
-      const user = await this.verify(token);
-      // A key change while we verified may have removed the key used: don't remember this one.
-      if (generation === this.keyGeneration) this.cache?.set(token.raw, { user, kid: token.kid, expiresAtMs: user.claims.exp * 1000 });
-      if (!this.sessions.enabled) return this.accept(request, user);
-      return await this.checkSession(request, user, token.raw);
-    } catch (error) {
-      return this.failed(error);
-    }
+  /** Synchronous whenever the strategy is (a cached key and no revocation check): no promise per request. */
+  private verifyAndRemember(request: HankoRequest, token: PrecheckedToken): HankoOutcome | Promise<HankoOutcome> {
+    const generation = this.keyGeneration;
+    const verified = this.verify(token);
+    if (!(verified instanceof Promise)) return this.remember(request, token, verified, generation);
+    return verified.then((user) => this.remember(request, token, user, generation)).catch((error: unknown) => this.failed(error));
+  }
+
+  private remember(request: HankoRequest, token: PrecheckedToken, user: HankoUser, generation: number): HankoOutcome | Promise<HankoOutcome> {
+    // A key change while we verified may have removed the key used: don't remember this one.
+    if (generation === this.keyGeneration) this.cache?.set(token.raw, { user, kid: token.kid, expiresAtMs: user.claims.exp * 1000 });
+    if (!this.sessions.enabled) return this.accept(request, user);
+    return this.checkSession(request, user, token.raw);
   }
 
   /** Revocation is per session and cached on its own: a cached verification never skips it. */
@@ -116,7 +125,6 @@ export class HankoAuthenticator {
   }
 
   private accept(request: HankoRequest, user: HankoUser): HankoOutcome {
-    request[HANKO_USER] = user;
     request.user = user;
     return { user };
   }
@@ -125,15 +133,31 @@ export class HankoAuthenticator {
    * Runs the passport-jwt strategy for one token. The strategy sees a small carrier object, never
    * the real request, so passport-style bookkeeping never lands on (and slows down) the request;
    * and a fresh object per call, because the strategy's success/fail/error actions are per attempt.
+   * With a cached key the strategy settles before `authenticate` returns: then the user comes back
+   * as is (or the refusal is thrown), and only a wait on Hanko's key set costs a promise.
    */
-  private verify(token: PrecheckedToken): Promise<HankoUser> {
+  private verify(token: PrecheckedToken): HankoUser | Promise<HankoUser> {
+    let settled: { user: HankoUser; error?: undefined } | { user?: undefined; error: unknown } | undefined;
+    let notify: ((result: NonNullable<typeof settled>) => void) | undefined;
+    const settle = (result: NonNullable<typeof settled>) => {
+      // The protocol allows one action per attempt; ignore any after the first.
+      if (settled !== undefined) return;
+      settled = result;
+      notify?.(result);
+    };
+    const attempt = Object.create(this.strategy) as PassportStrategyLike & StrategyActions;
+    attempt.success = (user) => settle({ user: user as HankoUser });
+    attempt.fail = (challenge) => settle({ error: challenge ?? new HankoTokenRefusal('invalid token') });
+    attempt.error = (error) => settle({ error });
+    attempt.pass = attempt.redirect = () => settle({ error: new HankoTokenRefusal('invalid token') });
+    attempt.authenticate({ [HANKO_TOKEN]: token }, { session: false });
+    const now = settled as typeof settled;
+    if (now !== undefined) {
+      if (now.user !== undefined) return now.user;
+      throw now.error;
+    }
     return new Promise<HankoUser>((resolve, reject) => {
-      const attempt = Object.create(this.strategy) as PassportStrategyLike & StrategyActions;
-      attempt.success = (user) => resolve(user as HankoUser);
-      attempt.fail = (challenge) => reject(challenge ?? new HankoTokenRefusal('invalid token'));
-      attempt.error = reject;
-      attempt.pass = attempt.redirect = () => reject(new HankoTokenRefusal('invalid token'));
-      attempt.authenticate({ [HANKO_TOKEN]: token }, { session: false });
+      notify = (result) => (result.user !== undefined ? resolve(result.user) : reject(result.error));
     });
   }
 

@@ -2,7 +2,7 @@ import { Injectable, type CanActivate, type ExecutionContext, type HttpException
 import { Reflector } from '@nestjs/core';
 import { HankoAuthConfig } from './hanko-auth.config.js';
 import { getHankoRequest, getHankoResponse, type HankoRequest } from './context/hanko-request.context.js';
-import { HANKO_OUTCOME, HANKO_RECHECK_AT, HANKO_USER } from './context/hanko-request.slots.js';
+import { authenticatedUser, HANKO_OUTCOME, HANKO_RECHECK_AT } from './context/hanko-request.slots.js';
 import { getHankoWsRequest } from './context/hanko-ws.context.js';
 import { HANKO_PUBLIC_KEY } from './decorators/public.decorator.js';
 import { HANKO_REQUIREMENTS_KEY, type HankoRequirement } from './decorators/require.decorator.js';
@@ -186,8 +186,7 @@ export class HankoGuard implements CanActivate {
 
 /** Drops a kept outcome, so the request is authenticated again. */
 function forgetOutcome(request: HankoRequest): void {
-  if (request.user === request[HANKO_USER]) delete request.user;
-  delete request[HANKO_USER];
+  if (request.user !== undefined && request.user === authenticatedUser(request)) delete request.user;
   delete request[HANKO_OUTCOME];
   delete request[HANKO_RECHECK_AT];
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PassportStrategy } from '@nestjs/passport';
+import passport from 'passport';
 import passportJwt from 'passport-jwt';
 import { HankoAuthConfig } from './hanko-auth.config.js';
 import { HankoTokenRefusal } from './errors/hanko-refusal.reason.js';
@@ -12,38 +12,63 @@ import type { PrecheckedToken } from './token/hanko-token.precheck.js';
 export const HANKO_STRATEGY = 'hanko';
 
 type TokenRequest = Record<symbol, PrecheckedToken | undefined>;
+type Done = (error: unknown, value?: unknown) => void;
+/** jsonwebtoken takes a KeyObject as is; @types/passport-jwt only knows PEM strings and Buffers. */
+type KeyDone = (error: unknown, key?: string) => void;
 
 /**
  * passport-jwt, configured for Hanko: RS256 only, audience and issuer at the top level (passport-jwt
  * drops them inside jsonWebTokenOptions), keys from HankoKeySource as parsed KeyObjects.
- * The token comes from the request slot the authenticator filled after its pre-check, so only
+ * The token comes from the carrier slot the authenticator filled after its pre-check, so only
  * tokens that passed it ever reach a key lookup.
+ *
+ * Registered with Passport as 'hanko' (so `AuthGuard('hanko')` works too) by hand rather than through
+ * @nestjs/passport's PassportStrategy mixin: the mixin awaits `validate()` even when it is
+ * synchronous, which would turn every verification into a promise. Here a token signed by a cached
+ * key is verified start to finish in one synchronous call.
  */
 @Injectable()
-export class HankoStrategy extends PassportStrategy(passportJwt.Strategy, HANKO_STRATEGY) {
+export class HankoStrategy extends passportJwt.Strategy {
   private readonly policy: HankoSessionPolicy;
 
   constructor(config: HankoAuthConfig, keys: HankoKeySource) {
-    super({
-      jwtFromRequest: (request: TokenRequest) => request[HANKO_TOKEN]?.raw ?? null,
-      secretOrKeyProvider: (request: TokenRequest, raw: string, done: (error: unknown, key?: string) => void) => {
-        const token = request[HANKO_TOKEN];
-        if (token === undefined || token.raw !== raw) return done(new HankoTokenRefusal('malformed token'));
-        keys.getKey(token.kid, token.issuedAt).then(
-          // jsonwebtoken takes a KeyObject as is; @types/passport-jwt only knows PEM strings.
-          (key) => done(null, key as unknown as string),
-          (error: unknown) => done(error),
-        );
+    super(
+      {
+        jwtFromRequest: (request: TokenRequest) => request[HANKO_TOKEN]?.raw ?? null,
+        secretOrKeyProvider: (request: TokenRequest, raw: string, done: KeyDone) => {
+          const token = request[HANKO_TOKEN];
+          if (token === undefined || token.raw !== raw) return done(new HankoTokenRefusal('malformed token'));
+          // The common case answers at once; only an unknown or unusable kid waits on Hanko.
+          const known = keys.currentKey(token.kid);
+          if (known !== undefined) return done(null, known as unknown as string);
+          keys.getKey(token.kid, token.issuedAt).then(
+            (key) => done(null, key as unknown as string),
+            (error: unknown) => done(error),
+          );
+        },
+        algorithms: ['RS256'],
+        audience: [...config.audience] as [string, ...string[]],
+        ...(config.issuer ? { issuer: [...config.issuer] } : {}),
+        ignoreExpiration: false,
+        jsonWebTokenOptions: { clockTolerance: config.clockTolerance },
       },
-      algorithms: ['RS256'],
-      audience: [...config.audience] as [string, ...string[]],
-      ...(config.issuer ? { issuer: [...config.issuer] } : {}),
-      ignoreExpiration: false,
-      jsonWebTokenOptions: { clockTolerance: config.clockTolerance },
-    });
+      // Looked up per call (not bound once) so that a subclass's or a test's validate() is the one used.
+      (payload: Record<string, unknown>, done: Done) => {
+        let user: unknown;
+        try {
+          user = this.validate(payload);
+        } catch (error) {
+          return done(error);
+        }
+        done(null, user);
+      },
+    );
+    this.name = HANKO_STRATEGY;
+    passport.use(HANKO_STRATEGY, this);
     this.policy = new HankoSessionPolicy(config.clockTolerance);
   }
 
+  /** The verified payload as a Hanko user; throws HankoTokenRefusal for a JWT that is no Hanko session. */
   validate(payload: Record<string, unknown>): HankoUser {
     return this.policy.toUser(payload);
   }

@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { getHankoRequest } from '../context/hanko-request.context.js';
-import { HANKO_USER } from '../context/hanko-request.slots.js';
+import { authenticatedUser } from '../context/hanko-request.slots.js';
 import type { HankoUser } from '../session/hanko-user.js';
 
 /**
@@ -11,7 +11,7 @@ import type { HankoUser } from '../session/hanko-user.js';
  */
 export const CurrentUser: (property?: keyof HankoUser) => ParameterDecorator = createParamDecorator(
   (property: keyof HankoUser | undefined, context: ExecutionContext) => {
-    const user = getHankoRequest(context)?.[HANKO_USER] as HankoUser | undefined;
+    const user = authenticatedUser(getHankoRequest(context));
     return property === undefined ? user : user?.[property];
   },
 );

@@ -72,6 +72,8 @@ const ALL_VARIANTS = [
   { id: 'noop-guard', label: 'diagnostic: async guard returning true', kind: 'noop', tokens: 'repeat', extra: true },
   { id: 'noop-sync-guard', label: 'diagnostic: sync guard returning true', kind: 'noop-sync', tokens: 'repeat', extra: true },
   { id: 'hanko-nocache', label: 'diagnostic: HankoGuard, tokenCache false', kind: 'hanko', tokens: 'repeat', options: { tokenCache: false }, extra: true },
+  // Diagnostic: the least any verifier on the event loop must do for a new token (see app.mjs), the ceiling for distinct tokens.
+  { id: 'floor-distinct', label: 'diagnostic: minimal sync verifier, distinct tokens', kind: 'floor', tokens: 'distinct', extra: true },
 ];
 // BENCH_AB_DIST=/path/to/other/dist: the two HankoGuard variants again, served by that build of the
 // library, interleaved in the same rounds (to measure a change to src/ against the current one).
@@ -88,7 +90,7 @@ const VARIANTS = ALL_VARIANTS.filter((v) => (selected ? v.id === 'none' || selec
 ALL_VARIANTS.forEach((v, i) => (v.port = PORT_BASE + 1 + i));
 const KEY_PORT = PORT_BASE;
 const RAW_PORT = PORT_BASE + 21;
-if (ALL_VARIANTS.length > 10) throw new Error('too many variants for the port plan');
+if (ALL_VARIANTS.length > 12) throw new Error('too many variants for the port plan');
 /** Fresh processes with cold key caches: 100 concurrent requests each must cause one fetch. */
 const COLD = [
   { id: 'cold-hanko', label: 'HankoGuard, prefetch off', kind: 'hanko', options: { keys: { prefetch: false } }, mustBeOne: true },
@@ -96,7 +98,7 @@ const COLD = [
   { id: 'cold-passport', label: "AuthGuard('jwt') + passportJwtSecret", kind: 'passport' },
   { id: 'cold-jose', label: 'jose createRemoteJWKSet', kind: 'jose' },
 ];
-COLD.forEach((v, i) => (v.port = PORT_BASE + 11 + i));
+COLD.forEach((v, i) => (v.port = PORT_BASE + 13 + i));
 const PERIOD = {
   id: 'period-hanko',
   kind: 'hanko',

@@ -22,10 +22,11 @@ type KeyDone = (error: unknown, key?: string) => void;
  * The token comes from the carrier slot the authenticator filled after its pre-check, so only
  * tokens that passed it ever reach a key lookup.
  *
- * Registered with Passport as 'hanko' (so `AuthGuard('hanko')` works too) by hand rather than through
- * @nestjs/passport's PassportStrategy mixin: the mixin awaits `validate()` even when it is
- * synchronous, which would turn every verification into a promise. Here a token signed by a cached
- * key is verified start to finish in one synchronous call.
+ * Registered with Passport as 'hanko' by hand rather than through @nestjs/passport's
+ * PassportStrategy mixin: the mixin awaits `validate()` even when it is synchronous, which would
+ * turn every verification into a promise. Here a token signed by a cached key is verified start to
+ * finish in one synchronous call. It only reads tokens from HankoGuard's carrier, so a bare
+ * `AuthGuard('hanko')` (which would skip the pre-check, the token cache and revocation) refuses all.
  */
 @Injectable()
 export class HankoStrategy extends passportJwt.Strategy {

@@ -1,0 +1,33 @@
+import { getHankoGraphqlRequest, getHankoGraphqlResponse } from './hanko-graphql.context.js';
+import { asObject } from './hanko-request.types.js';
+import { getHankoWsRequest } from './hanko-ws.context.js';
+/**
+ * The request behind an execution context, or undefined for a transport we cannot read (RPC).
+ * Undefined never means "let it through": the guard refuses non-public handlers without a request.
+ * No transport's package is imported to read it, so @nestjs/graphql and @nestjs/websockets stay optional.
+ */
+export function getHankoRequest(context) {
+    switch (context.getType()) {
+        case 'http':
+            return asObject(context.switchToHttp().getRequest());
+        case 'graphql':
+            // What GqlExecutionContext.create(context).getContext() returns: the third resolver argument.
+            return getHankoGraphqlRequest(context.getArgByIndex(2));
+        case 'ws':
+            return getHankoWsRequest(context.switchToWs().getClient());
+        default:
+            return undefined;
+    }
+}
+/** The response that carries challenge headers (WWW-Authenticate, Retry-After), if the transport has one. */
+export function getHankoResponse(context) {
+    switch (context.getType()) {
+        case 'http':
+            return asObject(context.switchToHttp().getResponse());
+        case 'graphql':
+            return getHankoGraphqlResponse(context.getArgByIndex(2));
+        default:
+            return undefined;
+    }
+}
+//# sourceMappingURL=hanko-request.context.js.map

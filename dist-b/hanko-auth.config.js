@@ -1,0 +1,195 @@
+import { Agent } from 'node:http';
+import { HANKO_DEFAULTS } from './hanko-auth.defaults.js';
+import { HankoConfigurationError } from './errors/hanko-configuration.error.js';
+const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+/**
+ * The validated, normalised options. A class so it can be the DI token, built once at bootstrap:
+ * a bad option stops the application there, with a message naming the option.
+ */
+export class HankoAuthConfig {
+    apiUrl;
+    jwksUrl;
+    audience;
+    issuer;
+    cookieName;
+    clockTolerance;
+    realm;
+    maxTokenBytes;
+    keys;
+    tokenCache;
+    revocation;
+    constructor(options) {
+        if (options === null || typeof options !== 'object') {
+            throw new HankoConfigurationError('options', 'are required: pass { apiUrl, audience }');
+        }
+        // A misspelt option (cacheTTL, audiences) would silently fall back to a default: refuse it.
+        knownKeys('', options, ['apiUrl', 'audience', 'issuer', 'cookieName', 'clockTolerance', 'realm', 'maxTokenBytes', 'keys', 'revocation', 'tokenCache', 'globalGuard']);
+        this.apiUrl = parseApiUrl(options.apiUrl);
+        this.jwksUrl = `${this.apiUrl}/.well-known/jwks.json`;
+        this.audience = stringList('audience', options.audience, true);
+        this.issuer = stringList('issuer', options.issuer, false);
+        this.cookieName = parseCookieName(options.cookieName);
+        this.clockTolerance = seconds('clockTolerance', options.clockTolerance, HANKO_DEFAULTS.clockTolerance, 0, 300);
+        this.realm = parseRealm(options.realm);
+        this.maxTokenBytes = integer('maxTokenBytes', options.maxTokenBytes, HANKO_DEFAULTS.maxTokenBytes, 512, 1024 * 1024);
+        const keys = optionalObject('keys', options.keys) ?? {};
+        knownKeys('keys.', keys, ['cacheMaxAge', 'refetchCooldown', 'fetchTimeout', 'maxResponseBytes', 'staleIfError', 'prefetch', 'ca', 'agent']);
+        const d = HANKO_DEFAULTS.keys;
+        this.keys = {
+            cacheMaxAge: seconds('keys.cacheMaxAge', keys.cacheMaxAge, d.cacheMaxAge, 1, 7 * 24 * 3600),
+            refetchCooldown: seconds('keys.refetchCooldown', keys.refetchCooldown, d.refetchCooldown, 0, 3600),
+            fetchTimeout: seconds('keys.fetchTimeout', keys.fetchTimeout, d.fetchTimeout, 0.05, 120),
+            maxResponseBytes: integer('keys.maxResponseBytes', keys.maxResponseBytes, d.maxResponseBytes, 1024, 16 * 1024 * 1024),
+            staleIfError: seconds('keys.staleIfError', keys.staleIfError, d.staleIfError, 0, 30 * 24 * 3600),
+            prefetch: bool('keys.prefetch', keys.prefetch, d.prefetch),
+            ca: parseCa(keys.ca),
+            agent: parseAgent(keys.agent, this.apiUrl),
+        };
+        if (keys.ca !== undefined && keys.agent !== undefined) {
+            throw new HankoConfigurationError('keys.ca', 'cannot be combined with keys.agent: configure the CA on your agent');
+        }
+        if (options.revocation === undefined || options.revocation === false) {
+            this.revocation = false;
+        }
+        else {
+            const revocation = options.revocation === true ? {} : optionalObject('revocation', options.revocation) ?? {};
+            knownKeys('revocation.', revocation, ['cacheTtl', 'timeout', 'sharedCache', 'maxEntries']);
+            const r = HANKO_DEFAULTS.revocation;
+            this.revocation = {
+                cacheTtl: seconds('revocation.cacheTtl', revocation.cacheTtl, r.cacheTtl, 0, 3600),
+                timeout: seconds('revocation.timeout', revocation.timeout, r.timeout, 0.05, 120),
+                sharedCache: bool('revocation.sharedCache', revocation.sharedCache, r.sharedCache),
+                maxEntries: integer('revocation.maxEntries', revocation.maxEntries, r.maxEntries, 1, 10_000_000),
+            };
+            if (this.revocation.sharedCache && this.revocation.cacheTtl === 0) {
+                throw new HankoConfigurationError('revocation.cacheTtl', 'must be above 0 with sharedCache (a store keeps a TTL of 0 forever)');
+            }
+        }
+        if (options.tokenCache === false) {
+            this.tokenCache = false;
+        }
+        else {
+            const cache = optionalObject('tokenCache', options.tokenCache) ?? {};
+            knownKeys('tokenCache.', cache, ['maxEntries']);
+            this.tokenCache = {
+                maxEntries: integer('tokenCache.maxEntries', cache.maxEntries, HANKO_DEFAULTS.tokenCache.maxEntries, 1, 10_000_000),
+            };
+        }
+    }
+}
+function knownKeys(prefix, value, allowed) {
+    for (const key of Object.keys(value)) {
+        if (!allowed.includes(key)) {
+            throw new HankoConfigurationError(`${prefix}${key}`, `is not an option (known: ${allowed.map((k) => prefix + k).join(', ')})`);
+        }
+    }
+}
+function parseCa(value) {
+    if (value === undefined)
+        return undefined;
+    const pem = (v) => typeof v === 'string' || Buffer.isBuffer(v);
+    if (pem(value) || (Array.isArray(value) && value.length > 0 && value.every(pem)))
+        return value;
+    throw new HankoConfigurationError('keys.ca', 'must be PEM text (string or Buffer) or an array of them');
+}
+function parseAgent(value, apiUrl) {
+    if (value === undefined)
+        return undefined;
+    // An http.Agent cannot make https: requests (and vice versa): catch it at boot, not at the first fetch.
+    const protocol = new URL(apiUrl).protocol;
+    if (!(value instanceof Agent) || value.protocol !== protocol) {
+        throw new HankoConfigurationError('keys.agent', `must be an ${protocol === 'https:' ? 'https' : 'http'}.Agent matching apiUrl's ${protocol}`);
+    }
+    return value;
+}
+function parseApiUrl(value) {
+    const hint = '(the Hanko API URL, e.g. https://<project>.hanko.io)';
+    if (value === undefined || value === null || value === '') {
+        throw new HankoConfigurationError('apiUrl', `is required ${hint}`);
+    }
+    if (typeof value !== 'string')
+        throw new HankoConfigurationError('apiUrl', `must be a string ${hint}`);
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new HankoConfigurationError('apiUrl', `is not a valid URL ${hint}`);
+    }
+    if (url.username || url.password)
+        throw new HankoConfigurationError('apiUrl', 'must not contain credentials');
+    if (url.search || url.hash)
+        throw new HankoConfigurationError('apiUrl', 'must not contain a query or fragment');
+    if (url.protocol === 'http:' && !LOOPBACK_HOSTS.test(url.hostname)) {
+        throw new HankoConfigurationError('apiUrl', 'must use https: (http: is only accepted for a loopback host such as localhost)');
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new HankoConfigurationError('apiUrl', `must use https: ${hint}`);
+    }
+    // Keep a tenant path prefix, drop trailing slashes so the JWKS path is joined exactly once.
+    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+function stringList(name, value, required) {
+    if (value === undefined || value === null) {
+        if (!required)
+            return undefined;
+        throw new HankoConfigurationError(name, "is required (Hanko's session.audience, by default your relying-party id such as example.com)");
+    }
+    const list = Array.isArray(value) ? value : [value];
+    if (list.length === 0 || !list.every((v) => typeof v === 'string' && v.trim() !== '')) {
+        throw new HankoConfigurationError(name, 'must be a non-empty string or a non-empty array of non-empty strings');
+    }
+    return [...list];
+}
+function parseCookieName(value) {
+    if (value === undefined)
+        return HANKO_DEFAULTS.cookieName;
+    if (value === false)
+        return false;
+    // RFC 6265 token characters only: anything else could never match a cookie a browser sends.
+    if (typeof value !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(value)) {
+        throw new HankoConfigurationError('cookieName', 'must be a cookie name (RFC 6265 token) or false');
+    }
+    return value;
+}
+function parseRealm(value) {
+    if (value === undefined)
+        return HANKO_DEFAULTS.realm;
+    // The realm is quoted into a response header: forbid what could break out of the quotes.
+    if (typeof value !== 'string' || !/^[\x20-\x7e]+$/.test(value) || /["\\]/.test(value)) {
+        throw new HankoConfigurationError('realm', 'must be printable ASCII without quotes or backslashes');
+    }
+    return value;
+}
+function seconds(name, value, fallback, min, max) {
+    if (value === undefined)
+        return fallback;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+        throw new HankoConfigurationError(name, `must be a number of seconds between ${min} and ${max}`);
+    }
+    return value;
+}
+function integer(name, value, fallback, min, max) {
+    if (value === undefined)
+        return fallback;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+        throw new HankoConfigurationError(name, `must be an integer between ${min} and ${max}`);
+    }
+    return value;
+}
+function bool(name, value, fallback) {
+    if (value === undefined)
+        return fallback;
+    if (typeof value !== 'boolean')
+        throw new HankoConfigurationError(name, 'must be true or false');
+    return value;
+}
+function optionalObject(name, value) {
+    if (value === undefined)
+        return undefined;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        throw new HankoConfigurationError(name, 'must be an object');
+    }
+    return value;
+}
+//# sourceMappingURL=hanko-auth.config.js.map

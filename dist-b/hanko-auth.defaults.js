@@ -1,0 +1,34 @@
+/**
+ * Every default of HankoAuthModule, in one place. Durations are seconds, sizes are bytes.
+ */
+export const HANKO_DEFAULTS = Object.freeze({
+    cookieName: 'hanko',
+    realm: 'hanko',
+    /** Hanko mints tokens on one clock, your app checks them on another: 30 s absorbs ordinary NTP drift. */
+    clockTolerance: 30,
+    /** Hanko session tokens are ~1 KiB; 8 KiB leaves room for large custom claims and caps parsing work. */
+    maxTokenBytes: 8 * 1024,
+    keys: Object.freeze({
+        /** Matches Hanko's own `Cache-Control: max-age=600` on /.well-known/jwks.json. */
+        cacheMaxAge: 600,
+        /** At most one refetch for unknown `kid`s per this many seconds, however many requests miss. */
+        refetchCooldown: 30,
+        /** Overall deadline of one key fetch: connect, headers and body. */
+        fetchTimeout: 5,
+        maxResponseBytes: 64 * 1024,
+        /** How long the last good key set keeps serving while Hanko's key endpoint is failing. */
+        staleIfError: 24 * 60 * 60,
+        prefetch: true,
+    }),
+    revocation: Object.freeze({
+        /** Revocation shows within 30 s; a busy API asks Hanko at most twice a minute per session. */
+        cacheTtl: 30,
+        timeout: 5,
+        sharedCache: false,
+        maxEntries: 10_000,
+    }),
+    tokenCache: Object.freeze({
+        maxEntries: 10_000,
+    }),
+});
+//# sourceMappingURL=hanko-auth.defaults.js.map

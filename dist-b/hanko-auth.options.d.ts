@@ -1,0 +1,66 @@
+import type { Agent } from 'node:http';
+/** Key-fetching knobs; every field is optional and defaults live in hanko-auth.defaults.ts. */
+export interface HankoKeyOptions {
+    /** Seconds a fetched key set is used before it is refreshed (default 600; a shorter `Cache-Control: max-age` wins). */
+    cacheMaxAge?: number;
+    /** Seconds between two refetches caused by tokens with an unknown `kid` (default 30). */
+    refetchCooldown?: number;
+    /** Overall deadline in seconds for one fetch, connect to last byte (default 5). */
+    fetchTimeout?: number;
+    /** Largest accepted JWKS response body in bytes (default 65536). */
+    maxResponseBytes?: number;
+    /** Seconds the last good key set keeps serving while refreshes fail (default 86400). */
+    staleIfError?: number;
+    /** Fetch the keys when the application boots (default true). A failure there is a warning. */
+    prefetch?: boolean;
+    /** PEM certificate(s) of a private CA that signed your self-hosted Hanko's TLS certificate. */
+    ca?: string | Buffer | Array<string | Buffer>;
+    /** Your own HTTP(S) agent (proxy, mTLS, keep-alive). TLS verification is never turned off by this module. */
+    agent?: Agent;
+}
+export interface HankoTokenCacheOptions {
+    /** Most verified tokens remembered at once (least recently used are dropped first; default 10000). */
+    maxEntries?: number;
+}
+export interface HankoRevocationOptions {
+    /** Seconds one answer of Hanko's /sessions/validate is reused per session (default 30): revocation shows within this time. */
+    cacheTtl?: number;
+    /** Deadline in seconds for one call to Hanko (default 5). */
+    timeout?: number;
+    /**
+     * Share answers through the app's @nestjs/cache-manager store (CacheModule, e.g. Redis via Keyv),
+     * so a fleet makes one Hanko call per session per period (default false: in-memory per process).
+     */
+    sharedCache?: boolean;
+    /** Most sessions remembered in memory (default 10000). */
+    maxEntries?: number;
+}
+export interface HankoAuthOptions {
+    /** Your Hanko API URL, e.g. `https://<project-id>.hanko.io` or a self-hosted URL (tenant path prefix kept). */
+    apiUrl: string;
+    /** Accepted audiences: the token's `aud` array must contain one of them (Hanko's `session.audience`, by default your relying-party id). */
+    audience: string | string[];
+    /** When set, the token's `iss` must equal one of these (only if your Hanko configures `session.issuer`). */
+    issuer?: string | string[];
+    /** Name of the session cookie (default `hanko`); `false` reads only the Authorization header. */
+    cookieName?: string | false;
+    /** Seconds of clock skew tolerated on `exp`, `iat` and `nbf` (default 30). */
+    clockTolerance?: number;
+    /** Realm named in `WWW-Authenticate` challenges (default `hanko`). */
+    realm?: string;
+    /** Tokens longer than this many bytes are refused before parsing (default 8192). */
+    maxTokenBytes?: number;
+    keys?: HankoKeyOptions;
+    /**
+     * Also ask Hanko whether the session is still alive (logout, "sign out other devices", admin
+     * deletion, session limits, idle timeouts). Off by default; `true` or an object turns it on.
+     */
+    revocation?: boolean | HankoRevocationOptions;
+    /** Cache of verified tokens (on by default); `false` verifies every request's signature. */
+    tokenCache?: HankoTokenCacheOptions | false;
+}
+/** Options of the module class itself, known when the module is declared (also with forRootAsync). */
+export interface HankoAuthModuleExtras {
+    /** Register HankoGuard for every route (default true). With false, only `@UseGuards(HankoGuard)` protects. */
+    globalGuard?: boolean;
+}

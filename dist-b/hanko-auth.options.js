@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=hanko-auth.options.js.map

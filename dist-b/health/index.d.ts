@@ -1,0 +1,1 @@
+export { HankoHealthIndicator } from './hanko.health.js';

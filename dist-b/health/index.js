@@ -1,0 +1,2 @@
+export { HankoHealthIndicator } from './hanko.health.js';
+//# sourceMappingURL=index.js.map

@@ -1,0 +1,70 @@
+import { HankoTokenRefusal } from '../errors/hanko-refusal.reason.js';
+/** Hanko's webhook JWTs use this subject: signed with the session keys and audience, yet no session. */
+const WEBHOOK_SUBJECT = 'hanko webhooks';
+/**
+ * What makes a verified JWT a live Hanko session rather than any token Hanko ever signed.
+ * Signature, `aud`, `iss`, `nbf` and a present `exp` have been checked by the verifier before this runs.
+ */
+export class HankoSessionPolicy {
+    clockTolerance;
+    constructor(clockTolerance) {
+        this.clockTolerance = clockTolerance;
+    }
+    toUser(payload, nowSeconds = Date.now() / 1000) {
+        // exp is optional for generic JWT verifiers (which check it only when present, with the clock
+        // tolerance); a Hanko session always has both.
+        if (typeof payload.exp !== 'number' || typeof payload.iat !== 'number') {
+            throw new HankoTokenRefusal('invalid time claims');
+        }
+        // A token "issued" in the future was minted with a wrong clock or forged lifetimes.
+        if (payload.iat > nowSeconds + this.clockTolerance)
+            throw new HankoTokenRefusal('token issued in the future');
+        // Webhook tokens: same keys, same aud, but sub "hanko webhooks", an `evt`, and no session_id.
+        if (payload.sub === WEBHOOK_SUBJECT || payload.evt !== undefined) {
+            throw new HankoTokenRefusal('not a Hanko session token');
+        }
+        if (!isNonEmptyString(payload.sub) || !isNonEmptyString(payload.session_id)) {
+            throw new HankoTokenRefusal('not a Hanko session token');
+        }
+        // The payload was parsed for this verification alone: freeze it in place rather than copy it.
+        const claims = deepFreeze(payload);
+        return Object.freeze({
+            id: claims.sub,
+            sessionId: claims.session_id,
+            email: toEmail(claims.email),
+            username: typeof claims.username === 'string' ? claims.username : undefined,
+            amr: Object.freeze(toAmr(claims.amr)),
+            issuedAt: new Date(claims.iat * 1000),
+            expiresAt: new Date(claims.exp * 1000),
+            claims,
+        });
+    }
+}
+function isNonEmptyString(value) {
+    return typeof value === 'string' && value.trim() !== '';
+}
+function toEmail(email) {
+    if (email === null || typeof email !== 'object' || typeof email.address !== 'string')
+        return undefined;
+    return Object.freeze({
+        address: email.address,
+        isPrimary: email.is_primary === true,
+        isVerified: email.is_verified === true,
+    });
+}
+function toAmr(amr) {
+    if (typeof amr === 'string')
+        return [amr];
+    if (Array.isArray(amr))
+        return amr.filter((v) => typeof v === 'string');
+    return [];
+}
+function deepFreeze(value) {
+    if (value !== null && typeof value === 'object') {
+        for (const inner of Object.values(value))
+            deepFreeze(inner);
+        Object.freeze(value);
+    }
+    return value;
+}
+//# sourceMappingURL=hanko-session.policy.js.map

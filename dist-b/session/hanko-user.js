@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=hanko-user.js.map

@@ -1,0 +1,2 @@
+export { HankoTestIssuer } from './hanko-test-issuer.js';
+export type { HankoTestIssuerOptions, HankoTestKey, SignOptions } from './hanko-test-issuer.js';

@@ -1,0 +1,2 @@
+export { HankoTestIssuer } from './hanko-test-issuer.js';
+//# sourceMappingURL=index.js.map

@@ -1,0 +1,62 @@
+import { HankoTokenRefusal } from '../errors/hanko-refusal.reason.js';
+import { KID_PATTERN } from '../keys/hanko-key.policy.js';
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+/** Headers that would make the token name its own key or change how it is verified. */
+const FORBIDDEN_HEADERS = ['jwk', 'jku', 'x5u', 'x5c', 'crit', 'b64', 'zip', 'enc'];
+/**
+ * Cheap structural checks that run before any key lookup, so a hostile token costs a few string
+ * operations and can never choose the key, the algorithm, or trigger a fetch.
+ */
+export function precheckToken(raw, maxTokenBytes) {
+    // Size first: everything after this is proportional to the input.
+    if (raw.length > maxTokenBytes)
+        throw new HankoTokenRefusal('token too large');
+    const parts = raw.split('.');
+    // Two parts: signature stripped; five: JWE; more: garbage or a nested token.
+    if (parts.length !== 3)
+        throw new HankoTokenRefusal('malformed token');
+    // Strict base64url: padding, '+', '/' or spaces mean a token that was not produced by a JWS encoder.
+    for (const part of parts) {
+        if (!BASE64URL.test(part) || part.length % 4 === 1)
+            throw new HankoTokenRefusal('malformed token');
+    }
+    const header = decodeObject(parts[0]);
+    const payload = decodeObject(parts[1]);
+    // Only RS256: stops alg=none, HS256 keyed with the public key, and algorithm confusion in general.
+    if (header.alg !== 'RS256')
+        throw new HankoTokenRefusal('unsupported algorithm');
+    // An embedded or remote key (jwk/jku/x5u/x5c) would let the attacker pick the key; crit/b64
+    // change the verification rules in ways no Hanko token needs.
+    for (const name of FORBIDDEN_HEADERS) {
+        if (Object.hasOwn(header, name))
+            throw new HankoTokenRefusal('unsupported token header');
+    }
+    if (header.typ !== undefined && (typeof header.typ !== 'string' || header.typ.toUpperCase() !== 'JWT')) {
+        throw new HankoTokenRefusal('unsupported token type');
+    }
+    if (typeof header.kid !== 'string' || !KID_PATTERN.test(header.kid))
+        throw new HankoTokenRefusal('invalid key id');
+    // Time claims that are not numbers would be skipped by lenient verifiers; refuse them outright.
+    for (const claim of ['exp', 'iat', 'nbf']) {
+        const value = payload[claim];
+        if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) {
+            throw new HankoTokenRefusal('invalid time claims');
+        }
+    }
+    return { raw, kid: header.kid, issuedAt: payload.iat };
+}
+function decodeObject(segment) {
+    let value;
+    try {
+        value = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    }
+    catch {
+        throw new HankoTokenRefusal('malformed token');
+    }
+    // A JSON array, string or number is valid JSON but no JOSE header or claims set.
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        throw new HankoTokenRefusal('malformed token');
+    }
+    return value;
+}
+//# sourceMappingURL=hanko-token.precheck.js.map

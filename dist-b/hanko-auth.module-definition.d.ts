@@ -1,2 +1,0 @@
-import type { HankoAuthModuleExtras, HankoAuthOptions } from './hanko-auth.options.js';
-export declare const HankoAuthConfigurableModule: import("@nestjs/common").ConfigurableModuleCls<HankoAuthOptions, "forRoot", "createHankoAuthOptions", HankoAuthModuleExtras>, HANKO_AUTH_OPTIONS: string | symbol, HANKO_AUTH_OPTIONS_TYPE: HankoAuthOptions & Partial<HankoAuthModuleExtras>, HANKO_AUTH_ASYNC_OPTIONS_TYPE: import("@nestjs/common").ConfigurableModuleAsyncOptions<HankoAuthOptions, "createHankoAuthOptions"> & Partial<HankoAuthModuleExtras>;

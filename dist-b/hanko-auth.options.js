@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=hanko-auth.options.js.map

@@ -1,1 +1,0 @@
-export { HankoHealthIndicator } from './hanko.health.js';

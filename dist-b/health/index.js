@@ -1,2 +1,0 @@
-export { HankoHealthIndicator } from './hanko.health.js';
-//# sourceMappingURL=index.js.map

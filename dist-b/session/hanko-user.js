@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=hanko-user.js.map

@@ -1,2 +1,0 @@
-export { HankoTestIssuer } from './hanko-test-issuer.js';
-export type { HankoTestIssuerOptions, HankoTestKey, SignOptions } from './hanko-test-issuer.js';

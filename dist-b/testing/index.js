@@ -1,2 +1,0 @@
-export { HankoTestIssuer } from './hanko-test-issuer.js';
-//# sourceMappingURL=index.js.map

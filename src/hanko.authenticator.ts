@@ -57,8 +57,8 @@ export class HankoAuthenticator {
 
   /**
    * Authenticates a request once, however many guards ask (global guard plus @UseGuards).
-   * Synchronous when the answer is already known (a cached token, no revocation check), so the
-   * common case costs no promise at all.
+   * Synchronous unless it must wait (on Hanko's key set, or on the revocation check), so the common
+   * cases, a cached token or a new one signed by a cached key, cost no promise at all.
    */
   authenticate(request: HankoRequest): HankoOutcome | Promise<HankoOutcome> {
     const done = request[HANKO_OUTCOME] as HankoOutcome | Promise<HankoOutcome> | undefined;

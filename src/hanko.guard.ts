@@ -37,8 +37,9 @@ export class HankoGuard implements CanActivate {
     protected readonly config: HankoAuthConfig,
   ) {}
 
-  // Not async: when the outcome is already known (a cached token) the answer is a plain boolean,
-  // which spares Nest's guard runner its awaits on the hottest path.
+  // Not async: whenever the authenticator answers synchronously (any token whose key is cached,
+  // with revocation off) a granted request gets a plain boolean, which spares Nest's guard runner
+  // its awaits.
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const { isPublic, requirements } = this.policyFor(context);
     const request = this.getRequest(context);

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import passport from 'passport';
 import passportJwt from 'passport-jwt';
 import { HankoAuthConfig } from './hanko-auth.config.js';
 import { HankoTokenRefusal } from './errors/hanko-refusal.reason.js';
@@ -22,11 +21,12 @@ type KeyDone = (error: unknown, key?: string) => void;
  * The token comes from the carrier slot the authenticator filled after its pre-check, so only
  * tokens that passed it ever reach a key lookup.
  *
- * Registered with Passport as 'hanko' by hand rather than through @nestjs/passport's
- * PassportStrategy mixin: the mixin awaits `validate()` even when it is synchronous, which would
- * turn every verification into a promise. Here a token signed by a cached key is verified start to
- * finish in one synchronous call. It only reads tokens from HankoGuard's carrier, so a bare
- * `AuthGuard('hanko')` (which would skip the pre-check, the token cache and revocation) refuses all.
+ * A plain passport-jwt Strategy rather than @nestjs/passport's PassportStrategy mixin: the mixin
+ * awaits `validate()` even when it is synchronous, which would turn every verification into a
+ * promise; here a token signed by a cached key is verified start to finish in one synchronous call.
+ * The authenticator runs it per token on its own carrier object, so it is deliberately not
+ * registered on Passport's global instance: the app's Passport setup stays untouched, and
+ * `AuthGuard('hanko')` can't become a way around the pre-check, the token cache or revocation.
  */
 @Injectable()
 export class HankoStrategy extends passportJwt.Strategy {
@@ -61,11 +61,14 @@ export class HankoStrategy extends passportJwt.Strategy {
         } catch (error) {
           return done(error);
         }
+        // A promise (an async override) would land on request.user as is: refuse it loudly instead.
+        if (user === null || typeof user !== 'object' || typeof (user as { then?: unknown }).then === 'function') {
+          return done(new TypeError('HankoStrategy.validate() must return the user synchronously'));
+        }
         done(null, user);
       },
     );
     this.name = HANKO_STRATEGY;
-    passport.use(HANKO_STRATEGY, this);
     this.policy = new HankoSessionPolicy(config.clockTolerance);
   }
 

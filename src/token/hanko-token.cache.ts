@@ -21,9 +21,10 @@ interface Entry {
  * usable key set on every hit, and the cache is cleared on any key change). Failures are never
  * cached, so an attacker cannot fill it with garbage.
  *
- * Least recently used goes first. A hit moves its entry to the back only once it has drifted into
- * the older half: a hot token then costs one map lookup per request instead of three, and a token
- * seen at least once per `maxEntries / 2` new tokens is still never evicted.
+ * Least recently used goes first, approximately: a hit moves its entry to the back only once it has
+ * drifted into the older half, so a hot token costs one map lookup per request instead of three.
+ * An entry hit at least once per `maxEntries / 2` cache writes (new tokens, and moves of other
+ * entries) is never evicted; beyond that the order is close to, not exactly, least recently used.
  */
 export class HankoTokenCache {
   private readonly entries = new Map<string, Entry>();
@@ -37,7 +38,8 @@ export class HankoTokenCache {
   get(token: string, nowMs: number): VerifiedToken | undefined {
     const entry = this.entries.get(token);
     if (entry === undefined) return undefined;
-    if (entry.token.expiresAtMs <= nowMs) {
+    // Written so that a NaN expiry counts as expired.
+    if (!(entry.token.expiresAtMs > nowMs)) {
       this.entries.delete(token);
       return undefined;
     }

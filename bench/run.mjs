@@ -72,6 +72,7 @@ const ALL_VARIANTS = [
   { id: 'noop-guard', label: 'diagnostic: async guard returning true', kind: 'noop', tokens: 'repeat', extra: true },
   { id: 'noop-sync-guard', label: 'diagnostic: sync guard returning true', kind: 'noop-sync', tokens: 'repeat', extra: true },
   { id: 'hanko-nocache', label: 'diagnostic: HankoGuard, tokenCache false', kind: 'hanko', tokens: 'repeat', options: { tokenCache: false }, extra: true },
+  { id: 'hanko-distinct-nocache', label: 'diagnostic: HankoGuard, tokenCache false, distinct tokens', kind: 'hanko', tokens: 'distinct', options: { tokenCache: false }, extra: true },
   // Diagnostic: the least any verifier on the event loop must do for a new token (see app.mjs), the ceiling for distinct tokens.
   { id: 'floor-distinct', label: 'diagnostic: minimal sync verifier, distinct tokens', kind: 'floor', tokens: 'distinct', extra: true },
 ];

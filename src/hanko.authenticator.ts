@@ -28,7 +28,8 @@ interface StrategyActions {
 }
 
 export type HankoFailure = 'missing' | HankoTokenRefusal | HankoUpstreamUnavailable;
-export type HankoOutcome = { user: HankoUser; failure?: undefined } | { user?: undefined; failure: HankoFailure };
+/** A user comes with the kid of the key that verified it: a kept outcome stands only while that key is usable. */
+export type HankoOutcome = { user: HankoUser; kid: string; failure?: undefined } | { user?: undefined; failure: HankoFailure };
 
 /**
  * Request in, outcome out: extract, pre-check, cached verification or passport-jwt, session policy.
@@ -62,7 +63,12 @@ export class HankoAuthenticator {
    */
   authenticate(request: HankoRequest): HankoOutcome | Promise<HankoOutcome> {
     const done = request[HANKO_OUTCOME] as HankoOutcome | Promise<HankoOutcome> | undefined;
-    if (done !== undefined) return done;
+    if (done !== undefined) {
+      // Like a token-cache hit, a kept user counts only while its key is usable: a WebSocket
+      // connection's request outlives key rotations and a key set gone stale past staleIfError.
+      if (done instanceof Promise || done.user === undefined || this.keys.currentKey(done.kid) !== undefined) return done;
+      this.forget(request);
+    }
     const outcome = this.run(request);
     request[HANKO_OUTCOME] = outcome;
     // Registered before anyone else can await it, so the settled value is in place for the handler.
@@ -83,8 +89,8 @@ export class HankoAuthenticator {
       const cached = raw.length <= this.config.maxTokenBytes ? this.cache?.get(raw, Date.now()) : undefined;
       // A hit counts only while its key is still in the usable set (removed or too stale: verify anew).
       if (cached !== undefined && this.keys.currentKey(cached.kid) !== undefined) {
-        if (!this.sessions.enabled) return this.accept(request, cached.user);
-        return this.checkSession(request, cached.user, raw);
+        if (!this.sessions.enabled) return this.accept(request, cached.user, cached.kid);
+        return this.checkSession(request, cached.user, cached.kid, raw);
       }
       const token = precheckToken(raw, this.config.maxTokenBytes);
       return this.verifyAndRemember(request, token);
@@ -104,15 +110,15 @@ export class HankoAuthenticator {
   private remember(request: HankoRequest, token: PrecheckedToken, user: HankoUser, generation: number): HankoOutcome | Promise<HankoOutcome> {
     // A key change while we verified may have removed the key used: don't remember this one.
     if (generation === this.keyGeneration) this.cache?.set(token.raw, { user, kid: token.kid, expiresAtMs: user.claims.exp * 1000 });
-    if (!this.sessions.enabled) return this.accept(request, user);
-    return this.checkSession(request, user, token.raw);
+    if (!this.sessions.enabled) return this.accept(request, user, token.kid);
+    return this.checkSession(request, user, token.kid, token.raw);
   }
 
   /** Revocation is per session and cached on its own: a cached verification never skips it. */
-  private async checkSession(request: HankoRequest, user: HankoUser, raw: string): Promise<HankoOutcome> {
+  private async checkSession(request: HankoRequest, user: HankoUser, kid: string, raw: string): Promise<HankoOutcome> {
     try {
       await this.sessions.assertLive(user, raw);
-      return this.accept(request, user);
+      return this.accept(request, user, kid);
     } catch (error) {
       return this.failed(error);
     }
@@ -124,9 +130,16 @@ export class HankoAuthenticator {
     return { failure };
   }
 
-  private accept(request: HankoRequest, user: HankoUser): HankoOutcome {
+  private accept(request: HankoRequest, user: HankoUser, kid: string): HankoOutcome {
     request.user = user;
-    return { user };
+    return { user, kid };
+  }
+
+  /** Drops the outcome kept on a request (and the user it put there), so the next call authenticates anew. */
+  forget(request: HankoRequest): void {
+    const kept = request[HANKO_OUTCOME] as HankoOutcome | Promise<HankoOutcome> | undefined;
+    if (kept !== undefined && !(kept instanceof Promise) && kept.user !== undefined && request.user === kept.user) delete request.user;
+    delete request[HANKO_OUTCOME];
   }
 
   /**

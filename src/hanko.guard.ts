@@ -2,7 +2,7 @@ import { Injectable, type CanActivate, type ExecutionContext, type HttpException
 import { Reflector } from '@nestjs/core';
 import { HankoAuthConfig } from './hanko-auth.config.js';
 import { getHankoRequest, getHankoResponse, type HankoRequest } from './context/hanko-request.context.js';
-import { authenticatedUser, HANKO_OUTCOME, HANKO_RECHECK_AT } from './context/hanko-request.slots.js';
+import { HANKO_RECHECK_AT } from './context/hanko-request.slots.js';
 import { getHankoWsRequest } from './context/hanko-ws.context.js';
 import { HANKO_PUBLIC_KEY } from './decorators/public.decorator.js';
 import { HANKO_REQUIREMENTS_KEY, type HankoRequirement } from './decorators/require.decorator.js';
@@ -30,6 +30,9 @@ interface RoutePolicy {
 export class HankoGuard implements CanActivate {
   /** Route metadata never changes after bootstrap: read it once per handler, not per request. */
   private readonly policies = new WeakMap<object, WeakMap<object, RoutePolicy>>();
+  /** An overridden isPublic()/requirements() may depend on the request: then it is asked every time. */
+  private readonly policiesAreStatic =
+    this.isPublic === HankoGuard.prototype.isPublic && this.requirements === HankoGuard.prototype.requirements;
 
   constructor(
     protected readonly reflector: Reflector,
@@ -48,7 +51,10 @@ export class HankoGuard implements CanActivate {
       if (isPublic && requirements.length === 0) return true;
       return this.reject(context, this.refuse(context, 'missing'));
     }
-    const outcome = this.authenticate(request, context.getType() === 'ws');
+    // A GraphQL context's `req` is whatever the app put there, e.g. a subscription connection's
+    // context that lives as long as the socket: treat it like a WebSocket request.
+    const transport = context.getType<string>();
+    const outcome = this.authenticate(request, transport === 'ws' || transport === 'graphql');
     return outcome instanceof Promise
       ? outcome.then((settled) => this.decide(context, settled, isPublic, requirements))
       : this.decide(context, outcome, isPublic, requirements);
@@ -96,6 +102,7 @@ export class HankoGuard implements CanActivate {
   }
 
   private policyFor(context: ExecutionContext): RoutePolicy {
+    if (!this.policiesAreStatic) return { isPublic: this.isPublic(context), requirements: this.requirements(context) };
     let byClass = this.policies.get(context.getClass());
     if (byClass === undefined) {
       byClass = new WeakMap<object, RoutePolicy>();
@@ -120,7 +127,8 @@ export class HankoGuard implements CanActivate {
 
   /**
    * The authenticator's outcome, kept on the request. An HTTP request lives for one call; a
-   * WebSocket connection's request lives as long as the connection, so what is kept must stay true:
+   * WebSocket connection's request (and whatever an app puts in a GraphQL context's `req`) may live
+   * as long as a connection, so what is kept must stay true:
    * a user until their token's `exp` (then it is verified again, and refused once expired beyond
    * the clock tolerance) and, with revocation on, for at most `revocation.cacheTtl` (so a revoked
    * session stops within that time, as over HTTP); a refusal for good (the handshake cannot
@@ -130,15 +138,21 @@ export class HankoGuard implements CanActivate {
     // An HTTP request lives for one call: nothing to recheck, and no bookkeeping on its object.
     if (!longLived) return this.authenticator.authenticate(request);
     const recheckAt = request[HANKO_RECHECK_AT] as number | undefined;
-    if (recheckAt !== undefined && recheckAt <= Date.now()) forgetOutcome(request);
+    if (recheckAt !== undefined && recheckAt <= Date.now()) this.forgetOutcome(request);
     const outcome = this.authenticator.authenticate(request);
     return outcome instanceof Promise ? outcome.then((settled) => this.keep(request, settled)) : this.keep(request, outcome);
   }
 
   private keep(request: HankoRequest, outcome: HankoOutcome): HankoOutcome {
-    if (outcome.failure instanceof HankoUpstreamUnavailable) forgetOutcome(request);
+    if (outcome.failure instanceof HankoUpstreamUnavailable) this.forgetOutcome(request);
     else if (outcome.user !== undefined && request[HANKO_RECHECK_AT] === undefined) request[HANKO_RECHECK_AT] = this.recheckAt(outcome.user);
     return outcome;
+  }
+
+  /** Drops a kept outcome, so the request is authenticated again. */
+  private forgetOutcome(request: HankoRequest): void {
+    this.authenticator.forget(request);
+    delete request[HANKO_RECHECK_AT];
   }
 
   private recheckAt(user: HankoUser): number {
@@ -185,12 +199,6 @@ export class HankoGuard implements CanActivate {
   }
 }
 
-/** Drops a kept outcome, so the request is authenticated again. */
-function forgetOutcome(request: HankoRequest): void {
-  if (request.user !== undefined && request.user === authenticatedUser(request)) delete request.user;
-  delete request[HANKO_OUTCOME];
-  delete request[HANKO_RECHECK_AT];
-}
 
 /** A rule that throws (e.g. reads a claim the token lacks) is a rule not met: 403, not 500. */
 function passes(requirement: HankoRequirement, user: HankoUser): boolean {

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import passportJwt from 'passport-jwt';
 import { HankoAuthConfig } from './hanko-auth.config.js';
-import { HankoTokenRefusal } from './errors/hanko-refusal.reason.js';
 import { HANKO_TOKEN } from './context/hanko-request.slots.js';
 import { HankoKeySource } from './keys/hanko-key.source.js';
 import { HankoSessionPolicy } from './session/hanko-session.policy.js';
@@ -36,9 +35,9 @@ export class HankoStrategy extends passportJwt.Strategy {
     super(
       {
         jwtFromRequest: (request: TokenRequest) => request[HANKO_TOKEN]?.raw ?? null,
-        secretOrKeyProvider: (request: TokenRequest, raw: string, done: KeyDone) => {
-          const token = request[HANKO_TOKEN];
-          if (token === undefined || token.raw !== raw) return done(new HankoTokenRefusal('malformed token'));
+        secretOrKeyProvider: (request: TokenRequest, _raw: string, done: KeyDone) => {
+          // jwtFromRequest read this same slot, so the token is there and is `raw`.
+          const token = request[HANKO_TOKEN]!;
           // The common case answers at once; only an unknown or unusable kid waits on Hanko.
           const known = keys.currentKey(token.kid);
           if (known !== undefined) return done(null, known as unknown as string);

@@ -11,6 +11,8 @@ import type { HankoUser } from './hanko-user.js';
 const CACHE_MANAGER = 'CACHE_MANAGER';
 /** Upper bound on waiting for the shared store: a store outage must degrade to asking Hanko, not hang. */
 const STORE_DEADLINE_MS = 500;
+/** How far ahead of our own cacheTtl another instance's `until` may reach (clocks of a fleet drift a little). */
+const CLOCK_SKEW_MS = 1_000;
 /** What the shared store holds per session: the answer and until when it may be used (absolute ms). */
 interface SharedAnswer {
   live: boolean;
@@ -98,7 +100,10 @@ export class HankoSessionValidator implements OnModuleInit, OnModuleDestroy {
     const shared = await this.readShared(key);
     // Honour the absolute expiry written by whoever asked Hanko: revocation shows within cacheTtl
     // across the fleet, not cacheTtl per hop.
-    if (shared !== undefined && shared.until > Date.now()) {
+    const now = Date.now();
+    // An answer meant to last longer than our own cacheTtl (another instance's settings, a skewed
+    // clock, a tampered store) is no answer: ask Hanko, so revocation still shows within cacheTtl.
+    if (shared !== undefined && shared.until > now && shared.until <= now + this.options.cacheTtl * 1000 + CLOCK_SKEW_MS) {
       this.remember(user.sessionId, shared);
       return shared.live;
     }

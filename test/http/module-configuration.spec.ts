@@ -168,4 +168,18 @@ describe('contexts the guard cannot read yet', () => {
     await expect(guard.canActivate(context)).rejects.toThrow('Unauthorized');
     await moduleRef.close();
   });
+
+  it('refuses a GraphQL resolver whose context carries no request (e.g. a graphql-ws subscription)', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'app.example.com', keys: { prefetch: false } })],
+    }).compile();
+    const guard = moduleRef.get(HankoGuard);
+    class Resolver {
+      field() {}
+    }
+    const context = new ExecutionContextHost([{}, {}, { connectionParams: { authorization: 'Bearer x' } }, {}], Resolver, Resolver.prototype.field);
+    context.setType('graphql');
+    await expect(guard.canActivate(context)).rejects.toThrow('Unauthorized');
+    await moduleRef.close();
+  });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CacheModule } from '@nestjs/cache-manager';
+import { createHash } from 'node:crypto';
+import { CACHE_MANAGER, CacheModule } from '@nestjs/cache-manager';
 import { createKeyv } from '@keyv/redis';
 import { HankoAuthModule } from '../../src/index.js';
 import { HankoTestIssuer } from '../../src/testing/index.js';
@@ -56,6 +57,15 @@ describe('revocation answers shared by a fleet through Redis', () => {
     expect((await call(instances[0].url, '/protected', { token })).status).toBe(401);
     expect((await call(instances[1].url, '/protected', { token })).status).toBe(401);
     expect(issuer.validateRequests.GET - before).toBe(1);
+  });
+
+  it('ignores a shared answer meant to outlive its own cacheTtl (a fleet member with other settings, a tampered store)', async () => {
+    const token = issuer.sign();
+    const store = instances[0].app.get<{ set(key: string, value: unknown, ttl: number): Promise<unknown> }>(CACHE_MANAGER);
+    const prefix = `nestjs-hanko-auth:session:${createHash('sha256').update(issuer.apiUrl).digest('hex').slice(0, 12)}:`;
+    await store.set(prefix + sessionOf(token), { live: true, until: Date.now() + 3_600_000 }, 3_600_000);
+    issuer.revokeSession(sessionOf(token));
+    expect((await call(instances[0].url, '/protected', { token })).status).toBe(401);
   });
 
   it('falls back to asking Hanko when Redis hangs, instead of hanging or refusing', async () => {

@@ -5,6 +5,7 @@ import { io, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { HankoAuthModule } from '../../src/index.js';
 import { HankoStrategy } from '../../src/hanko.strategy.js';
+import { HankoKeySource } from '../../src/keys/hanko-key.source.js';
 import { startApp, type StartedApp } from '../support/app.factory.js';
 import { FaultyIssuer } from '../support/faulty-issuer.js';
 import { expectNoLeak } from '../support/refusal.expect.js';
@@ -152,6 +153,19 @@ describe('socket.io gateways', () => {
       }
       hanko.published.add(rotated.kid);
       expect(await ask(socket, 'me/id')).toEqual({ ack: { id: 'e1e1e1e1-0000-4000-8000-000000000001' } });
+    });
+  });
+
+  describe('key rotation on an open connection', () => {
+    it('stops serving a connection once the key that verified its token is gone from Hanko’s key set', async () => {
+      const retired = await hanko.addKey({ modulusLength: 2048 });
+      await app.app.get(HankoKeySource).refresh();
+      const socket = await connect('', { token: hanko.sign({ sub: 'f1f1f1f1-0000-4000-8000-000000000001' }, { kid: retired.kid }) });
+      expect(await ask(socket, 'me/id')).toEqual({ ack: { id: 'f1f1f1f1-0000-4000-8000-000000000001' } });
+      hanko.published.delete(retired.kid);
+      await app.app.get(HankoKeySource).refresh();
+      expect(await ask(socket, 'me/id')).toEqual({ exception: { status: 'error', statusCode: 401, error: 'Unauthorized', message: 'unknown signing key' } });
+      expect(await ask(socket, 'hello')).toEqual({ ack: { user: null } });
     });
   });
 

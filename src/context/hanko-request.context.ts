@@ -3,7 +3,7 @@ import { getHankoGraphqlRequest, getHankoGraphqlResponse } from './hanko-graphql
 import { asObject, type HankoRequest, type HankoResponse } from './hanko-request.types.js';
 import { getHankoWsRequest } from './hanko-ws.context.js';
 
-export type { HankoRequest, HankoResponse } from './hanko-request.types.js';
+export type { HankoRequest } from './hanko-request.types.js';
 
 /**
  * The request behind an execution context, or undefined for a transport we cannot read (RPC).

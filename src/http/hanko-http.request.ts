@@ -4,9 +4,7 @@ import https from 'node:https';
 import type { Agent } from 'node:http';
 
 export interface HankoHttpOptions {
-  method?: 'GET' | 'POST';
   headers?: Record<string, string>;
-  body?: string;
   timeoutMs: number;
   maxBytes: number;
   ca?: string | Buffer | Array<string | Buffer>;
@@ -15,7 +13,6 @@ export interface HankoHttpOptions {
 }
 
 export interface HankoHttpResponse {
-  status: number;
   headers: http.IncomingHttpHeaders;
   /** Parsed JSON body (2xx only). */
   json: unknown;
@@ -30,7 +27,7 @@ export class HankoHttpError extends Error {
 }
 
 /**
- * One JSON request to Hanko with what plain clients lack: a single deadline covering connect,
+ * One JSON GET to Hanko with what plain clients lack: a single deadline covering connect,
  * headers and a slow-dripping body; a body size cap; no redirects (a 3xx is a failure, so nobody
  * can move the endpoint elsewhere); TLS always verified, with an optional private CA.
  */
@@ -59,7 +56,7 @@ export function requestHankoJson(url: string, options: HankoHttpOptions): Promis
       request = transport.request(
         target,
         {
-          method: options.method ?? 'GET',
+          method: 'GET',
           headers: { accept: 'application/json', connection: 'close', ...options.headers },
           // A private agent per call unless the app brings its own: no idle socket outlives the app.
           agent: options.agent ?? false,
@@ -89,7 +86,7 @@ export function requestHankoJson(url: string, options: HankoHttpOptions): Promis
             } catch {
               return finish(new HankoHttpError('answer is not valid JSON'));
             }
-            finish(undefined, { status, headers: response.headers, json });
+            finish(undefined, { headers: response.headers, json });
           });
         },
       );
@@ -104,7 +101,7 @@ export function requestHankoJson(url: string, options: HankoHttpOptions): Promis
     // One long-lived signal serves every call of a key source or validator: many listeners are expected.
     if (options.signal) setMaxListeners(0, options.signal);
     options.signal?.addEventListener('abort', onAbort);
-    request.end(options.body);
+    request.end();
   });
 }
 

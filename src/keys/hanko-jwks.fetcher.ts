@@ -1,13 +1,7 @@
-import type { Agent } from 'node:http';
-import { HankoHttpError, requestHankoJson } from '../http/hanko-http.request.js';
+import { HankoHttpError, requestHankoJson, type HankoHttpOptions } from '../http/hanko-http.request.js';
 
-export interface JwksFetchOptions {
-  timeoutMs: number;
-  maxBytes: number;
-  ca?: string | Buffer | Array<string | Buffer>;
-  agent?: Agent;
-  signal?: AbortSignal;
-}
+/** The JWKS is public: no headers of ours go with it. */
+export type JwksFetchOptions = Omit<HankoHttpOptions, 'headers'>;
 
 export interface JwksDocument {
   keys: unknown[];

@@ -138,7 +138,6 @@ export class HankoSessionValidator implements OnModuleInit, OnModuleDestroy {
     let answer: unknown;
     try {
       const response = await requestHankoJson(`${this.config.apiUrl}/sessions/validate`, {
-        method: 'GET',
         headers: { authorization: `Bearer ${token}` },
         timeoutMs: this.options.timeout * 1000,
         maxBytes: 64 * 1024,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HankoAuthConfig } from './hanko-auth.config.js';
-import { HankoTokenRefusal, HankoUpstreamUnavailable, type HankoRefusalReason } from './errors/hanko-refusal.reason.js';
+import { FALLBACK_RETRY_AFTER, HankoTokenRefusal, HankoUpstreamUnavailable, type HankoRefusalReason } from './errors/hanko-refusal.reason.js';
 import type { HankoRequest } from './context/hanko-request.context.js';
 import { HANKO_OUTCOME, HANKO_TOKEN } from './context/hanko-request.slots.js';
 import { HankoKeySource } from './keys/hanko-key.source.js';
@@ -186,7 +186,7 @@ export class HankoAuthenticator {
       return new HankoTokenRefusal(reasonFor(error));
     }
     this.logger.error(`Unexpected error while authenticating (${typeof name === 'string' ? name : typeof error})`);
-    return new HankoUpstreamUnavailable('unexpected error', 5);
+    return new HankoUpstreamUnavailable('unexpected error', FALLBACK_RETRY_AFTER);
   }
 }
 

@@ -30,6 +30,9 @@ export class HankoTokenRefusal extends Error {
   }
 }
 
+/** Retry-After (s) when nothing better is known: a failed session check, an unexpected error. */
+export const FALLBACK_RETRY_AFTER = 5;
+
 /** Internal: Hanko could not be asked (key set or session endpoint). Turned into HankoUnavailableException. */
 export class HankoUpstreamUnavailable extends Error {
   constructor(

@@ -3,7 +3,7 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { ModuleRef } from '@nestjs/core';
 import { HankoAuthConfig } from '../hanko-auth.config.js';
 import { HankoConfigurationError } from '../errors/hanko-configuration.error.js';
-import { HankoTokenRefusal, HankoUpstreamUnavailable } from '../errors/hanko-refusal.reason.js';
+import { FALLBACK_RETRY_AFTER, HankoTokenRefusal, HankoUpstreamUnavailable } from '../errors/hanko-refusal.reason.js';
 import { HankoHttpError, requestHankoJson } from '../http/hanko-http.request.js';
 import type { HankoUser } from './hanko-user.js';
 
@@ -164,7 +164,7 @@ export class HankoSessionValidator implements OnModuleInit, OnModuleDestroy {
   private unavailable(detail: string): HankoUpstreamUnavailable {
     if (!this.failing) this.logger.warn(`Asking Hanko whether a session is alive failed: sessions/validate ${detail}`);
     this.failing = true;
-    return new HankoUpstreamUnavailable(`sessions/validate ${detail}`, 5);
+    return new HankoUpstreamUnavailable(`sessions/validate ${detail}`, FALLBACK_RETRY_AFTER);
   }
 
   private remember(sessionId: string, answer: SharedAnswer): void {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { HankoTestIssuer } from '../../src/testing/index.js';
 import { createSampleApp, type SampleApp } from '../../sample/sample.app.js';
+import { claimsOf } from '../support/token.forge.js';
 
 // Debian's chromium, driven by playwright-core; flags from ../shared/TOOLCHAIN.md (no internet here).
 const CHROMIUM = '/usr/bin/chromium';
@@ -88,7 +89,7 @@ describe('the sample page with the embedded test issuer', () => {
       page.getByRole('button', { name: 'Sign in (dev)' }).click(),
     ]);
     const { token } = (await minted.json()) as { token: string };
-    const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+    const claims = claimsOf(token);
     await meStatus(page, '200 OK');
     expect(await page.locator('#user-id').textContent()).toBe(claims.sub);
     expect(await page.locator('#user-email').textContent()).toBe('user@example.com (verified)');

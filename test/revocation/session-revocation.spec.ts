@@ -4,9 +4,10 @@ import { HankoAuthModule } from '../../src/index.js';
 import { HankoTestIssuer } from '../../src/testing/index.js';
 import { ADAPTERS, call, startApp, type StartedApp } from '../support/app.factory.js';
 import { ProtectedController } from '../support/test.controllers.js';
+import { claimsOf } from '../support/token.forge.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const sessionOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).session_id as string;
+const sessionOf = (token: string) => claimsOf(token).session_id as string;
 
 let issuer: HankoTestIssuer;
 beforeAll(async () => {

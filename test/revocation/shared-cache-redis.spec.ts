@@ -7,9 +7,10 @@ import { HankoTestIssuer } from '../../src/testing/index.js';
 import { call, startApp, type StartedApp } from '../support/app.factory.js';
 import { RedisServer } from '../support/redis.server.js';
 import { ProtectedController } from '../support/test.controllers.js';
+import { claimsOf } from '../support/token.forge.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const sessionOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).session_id as string;
+const sessionOf = (token: string) => claimsOf(token).session_id as string;
 
 /** Two app instances behind a load balancer, sharing one Redis through @nestjs/cache-manager + Keyv. */
 let redis: RedisServer;

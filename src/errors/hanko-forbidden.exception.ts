@@ -1,4 +1,5 @@
 import { ForbiddenException } from '@nestjs/common';
+import { bearerChallenge } from './hanko-bearer.challenge.js';
 
 /** 403: authenticated, but a `@Require…()` rule does not hold (RFC 6750 insufficient_scope). */
 export class HankoForbiddenException extends ForbiddenException {
@@ -9,7 +10,7 @@ export class HankoForbiddenException extends ForbiddenException {
     realm: string,
   ) {
     super(requirement);
-    this.wwwAuthenticate = `Bearer realm="${realm}", error="insufficient_scope", error_description="${requirement}"`;
+    this.wwwAuthenticate = bearerChallenge(realm, 'insufficient_scope', requirement);
   }
 
   getHeaders(): Record<string, string> {

@@ -1,4 +1,5 @@
 import { UnauthorizedException } from '@nestjs/common';
+import { bearerChallenge } from './hanko-bearer.challenge.js';
 import type { HankoRefusalReason } from './hanko-refusal.reason.js';
 
 /**
@@ -14,10 +15,7 @@ export class HankoUnauthorizedException extends UnauthorizedException {
   ) {
     // No reason gives exactly Nest's own 401 body; a reason becomes the message.
     super(reason);
-    this.wwwAuthenticate =
-      reason === undefined
-        ? `Bearer realm="${realm}"`
-        : `Bearer realm="${realm}", error="invalid_token", error_description="${reason}"`;
+    this.wwwAuthenticate = reason === undefined ? bearerChallenge(realm) : bearerChallenge(realm, 'invalid_token', reason);
   }
 
   getHeaders(): Record<string, string> {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
-import { Test, type TestingModule } from '@nestjs/testing';
+import type { TestingModule } from '@nestjs/testing';
 import { HankoAuthModule, HankoGuard } from '../../src/index.js';
-import { HankoKeySource } from '../../src/keys/hanko-key.source.js';
 import { HankoTestIssuer } from '../../src/testing/index.js';
+import { bootGuard } from '../support/app.factory.js';
 
 /**
  * An app-defined GraphQL context may hand the guard the same `req` for many operations, e.g.
@@ -20,12 +20,7 @@ let moduleRef: TestingModule;
 let guard: HankoGuard;
 beforeAll(async () => {
   issuer = await HankoTestIssuer.start({ audience: ['localhost'], modulusLength: 2048 });
-  moduleRef = await Test.createTestingModule({
-    imports: [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', clockTolerance: 0 })],
-  }).compile();
-  await moduleRef.init();
-  await moduleRef.get(HankoKeySource).refresh();
-  guard = moduleRef.get(HankoGuard);
+  ({ moduleRef, guard } = await bootGuard([HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', clockTolerance: 0 })]));
 });
 afterAll(async () => {
   await moduleRef.close();

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { TestingModule } from '@nestjs/testing';
-import { Test } from '@nestjs/testing';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { HankoAuthModule, HankoGuard, type HankoUser } from '../../src/index.js';
-import { HankoKeySource } from '../../src/keys/hanko-key.source.js';
 import { HankoTestIssuer } from '../../src/testing/index.js';
+import { bootGuard } from '../support/app.factory.js';
 
 /**
  * Nest skips its awaits when a guard returns a plain boolean. The guard keeps that promise-free
@@ -27,12 +26,7 @@ function httpContext(token: string) {
 
 beforeAll(async () => {
   issuer = await HankoTestIssuer.start({ audience: ['app.example.com'] });
-  moduleRef = await Test.createTestingModule({
-    imports: [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'app.example.com', keys: { refetchCooldown: 0 } })],
-  }).compile();
-  await moduleRef.init();
-  await moduleRef.get(HankoKeySource).refresh();
-  guard = moduleRef.get(HankoGuard);
+  ({ moduleRef, guard } = await bootGuard([HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'app.example.com', keys: { refetchCooldown: 0 } })]));
 });
 afterAll(async () => {
   await moduleRef.close();

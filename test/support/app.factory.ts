@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import type { DynamicModule, INestApplication, LoggerService, Type } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { HankoGuard } from '../../src/index.js';
+import { HankoKeySource } from '../../src/keys/hanko-key.source.js';
 
 export type AdapterName = 'express' | 'fastify';
 export const ADAPTERS: AdapterName[] = ['express', 'fastify'];
@@ -51,6 +53,17 @@ export async function startApp(
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return { app, logger, url, lines: () => logger.lines };
+}
+
+/**
+ * The module without HTTP, for calling HankoGuard directly with hand-built execution contexts:
+ * compiled, bootstrapped, and with its key set fetched, so nothing waits on the first fetch.
+ */
+export async function bootGuard(imports: Array<DynamicModule | Type>): Promise<{ moduleRef: TestingModule; guard: HankoGuard }> {
+  const moduleRef = await Test.createTestingModule({ imports }).compile();
+  await moduleRef.init();
+  await moduleRef.get(HankoKeySource).refresh();
+  return { moduleRef, guard: moduleRef.get(HankoGuard) };
 }
 
 /** fetch against the app; returns status, headers and parsed JSON (or text). */

@@ -22,7 +22,12 @@ import { AUDIENCE, HOST, exitWithParent } from './common.mjs';
 
 const [kind, portArg, jwksBase, tenant, optionsJson] = process.argv.slice(2);
 const port = Number(portArg);
-if (!['none', 'hanko', 'passport', 'jose', 'noop', 'noop-sync', 'floor', 'raw'].includes(kind) || !Number.isInteger(port) || !jwksBase || !tenant) {
+if (
+  !['none', 'hanko', 'passport', 'jose', 'noop', 'noop-sync', 'floor', 'raw'].includes(kind) ||
+  !Number.isInteger(port) ||
+  !jwksBase ||
+  !tenant
+) {
   throw new Error('usage: app.mjs <none|hanko|passport|jose|noop|noop-sync|floor|raw> <port> <jwksBase> <tenant> [optionsJson]');
 }
 // BENCH_LIB (set by run.mjs for BENCH_AB_DIST variants): another build of the library, for A/B runs.
@@ -170,7 +175,15 @@ if (kind === 'raw') {
 }
 
 async function startNest() {
-  const AppModule = await { none: noGuardModule, hanko: hankoModule, passport: passportModule, jose: joseModule, noop: noopGuardModule, 'noop-sync': noopGuardModule, floor: floorModule }[kind]();
+  const AppModule = await {
+    none: noGuardModule,
+    hanko: hankoModule,
+    passport: passportModule,
+    jose: joseModule,
+    noop: noopGuardModule,
+    'noop-sync': noopGuardModule,
+    floor: floorModule,
+  }[kind]();
   const app = await NestFactory.create(AppModule, new ExpressAdapter(), { logger: ['error', 'warn'] });
   exitWithParent(() => void app.close());
   await app.listen(port, HOST);

@@ -47,7 +47,10 @@ export function spawnNode(script, args, { core, env, execArgv = [] } = {}) {
   const nodeArgs = [...execArgv, script, ...args];
   const pinned = core !== undefined && canPin();
   const child = pinned
-    ? spawn('taskset', ['-c', String(core), process.execPath, ...nodeArgs], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } })
+    ? spawn('taskset', ['-c', String(core), process.execPath, ...nodeArgs], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: { ...process.env, ...env },
+      })
     : spawn(process.execPath, nodeArgs, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   child.pinnedTo = pinned ? core : undefined;
   return child;
@@ -115,7 +118,9 @@ export function waitForLine(child, prefix, timeoutMs, label) {
 export async function assertPortFree(port) {
   await new Promise((resolve, reject) => {
     const server = createServer();
-    server.once('error', (error) => reject(new Error(`port ${port} is in use (${error.code}); set BENCH_PORT_BASE to another base outside 32768–60999`)));
+    server.once('error', (error) =>
+      reject(new Error(`port ${port} is in use (${error.code}); set BENCH_PORT_BASE to another base outside 32768–60999`)),
+    );
     server.listen(port, HOST, () => server.close(resolve));
   });
 }

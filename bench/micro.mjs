@@ -64,7 +64,9 @@ async function run() {
 
   const hankoOptions = { apiUrl: issuer.apiUrl, audience: AUDIENCE, globalGuard: false };
   const authenticatorFor = async (extra) => {
-    const context = await NestFactory.createApplicationContext(HankoAuthModule.forRoot({ ...hankoOptions, ...extra }), { logger: ['error', 'warn'] });
+    const context = await NestFactory.createApplicationContext(HankoAuthModule.forRoot({ ...hankoOptions, ...extra }), {
+      logger: ['error', 'warn'],
+    });
     contexts.push(context);
     return context.get(HankoAuthenticator, { strict: false });
   };
@@ -78,7 +80,9 @@ async function run() {
     const { HankoAuthModule: ModuleB } = await import(pathToFileURL(join(dir, 'index.js')).href);
     const { HankoAuthenticator: AuthenticatorB } = await import(pathToFileURL(join(dir, 'hanko.authenticator.js')).href);
     const contextFor = async (extra) => {
-      const context = await NestFactory.createApplicationContext(ModuleB.forRoot({ ...hankoOptions, ...extra }), { logger: ['error', 'warn'] });
+      const context = await NestFactory.createApplicationContext(ModuleB.forRoot({ ...hankoOptions, ...extra }), {
+        logger: ['error', 'warn'],
+      });
       contexts.push(context);
       return context.get(AuthenticatorB, { strict: false });
     };
@@ -116,7 +120,10 @@ async function run() {
         if (!cryptoVerify('sha256', signingInput, publicKey, signature)) throw new Error('bad signature');
       },
     },
-    { name: 'jsonwebtoken.verify, PEM string (what passportJwtSecret hands over)', sync: () => jsonwebtoken.verify(token, pem, jwtOptions) },
+    {
+      name: 'jsonwebtoken.verify, PEM string (what passportJwtSecret hands over)',
+      sync: () => jsonwebtoken.verify(token, pem, jwtOptions),
+    },
     { name: 'jsonwebtoken.verify, cached KeyObject', sync: () => jsonwebtoken.verify(token, publicKey, jwtOptions) },
     { name: 'jose jwtVerify, cached KeyObject', async: () => jwtVerify(token, publicKey, jwtOptions) },
     { name: 'passport-jwt + passportJwtSecret (the usual guard, no Nest)', async: passportUsual },
@@ -136,8 +143,12 @@ async function run() {
   for (const c of cases) await (c.sync ? c.sync() : c.async());
 
   console.log(`nestjs-hanko-auth micro-benchmark${SMOKE ? ' (SMOKE: timings meaningless)' : ''}`);
-  console.log(`${new Date().toISOString()} · Node ${process.version} · ${cpus().length} CPUs (${availableParallelism()} usable by this process) · ${cpus()[0]?.model ?? 'unknown CPU'}`);
-  console.log(`RSA-${KEY_BITS} RS256 token of ${token.length} bytes · ${ROUNDS} round(s) × ${CASE_MS} ms per case, interleaved, one call at a time\n`);
+  console.log(
+    `${new Date().toISOString()} · Node ${process.version} · ${cpus().length} CPUs (${availableParallelism()} usable by this process) · ${cpus()[0]?.model ?? 'unknown CPU'}`,
+  );
+  console.log(
+    `RSA-${KEY_BITS} RS256 token of ${token.length} bytes · ${ROUNDS} round(s) × ${CASE_MS} ms per case, interleaved, one call at a time\n`,
+  );
 
   const samples = new Map(cases.map((c) => [c.name, []]));
   for (let round = 0; round < ROUNDS; round++) {
@@ -153,7 +164,9 @@ async function run() {
   console.log(`${'case'.padEnd(width)} | ops/s (median) | µs/op   | × PEM string`);
   console.log(`${'-'.repeat(width)}-|----------------|---------|-------------`);
   for (const r of rows) {
-    console.log(`${r.name.padEnd(width)} | ${r.ops.toFixed(0).padStart(14)} | ${(1e6 / r.ops).toFixed(1).padStart(7)} | ${(r.ops / base).toFixed(2).padStart(11)}`);
+    console.log(
+      `${r.name.padEnd(width)} | ${r.ops.toFixed(0).padStart(14)} | ${(1e6 / r.ops).toFixed(1).padStart(7)} | ${(r.ops / base).toFixed(2).padStart(11)}`,
+    );
   }
 }
 

@@ -21,7 +21,10 @@ for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n
 
 const label = (n) => {
   const { functionName, url, lineNumber } = n.callFrame;
-  const short = url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, '~/').replace(/^.*\/(dist|bench)\//, '$1/');
+  const short = url
+    .replace(/^file:\/\//, '')
+    .replace(/^.*\/node_modules\//, '~/')
+    .replace(/^.*\/(dist|bench)\//, '$1/');
   return `${functionName || '(anonymous)'} ${short}${url ? `:${lineNumber + 1}` : ''}`;
 };
 const area = (n) => {
@@ -38,7 +41,11 @@ const area = (n) => {
 // Only time spent serving: idle time and start-up (module loading, Nest bootstrap) are left out.
 const startupIds = new Set();
 for (const n of profile.nodes) {
-  if (label(n) === '(idle) ' || /node:internal\/modules|nest-factory|nest-application\.js|instance-loader|scanner\.js/.test(n.callFrame.url)) startupIds.add(n.id);
+  if (
+    label(n) === '(idle) ' ||
+    /node:internal\/modules|nest-factory|nest-application\.js|instance-loader|scanner\.js/.test(n.callFrame.url)
+  )
+    startupIds.add(n.id);
 }
 const isExcluded = (id) => {
   for (let cur = id; cur !== undefined; cur = parent.get(cur)) if (startupIds.has(cur)) return true;

@@ -71,8 +71,22 @@ const ALL_VARIANTS = [
   // Diagnostic only (BENCH_VARIANTS=…,noop-guard): what any async guard costs in Nest, the floor.
   { id: 'noop-guard', label: 'diagnostic: async guard returning true', kind: 'noop', tokens: 'repeat', extra: true },
   { id: 'noop-sync-guard', label: 'diagnostic: sync guard returning true', kind: 'noop-sync', tokens: 'repeat', extra: true },
-  { id: 'hanko-nocache', label: 'diagnostic: HankoGuard, tokenCache false', kind: 'hanko', tokens: 'repeat', options: { tokenCache: false }, extra: true },
-  { id: 'hanko-distinct-nocache', label: 'diagnostic: HankoGuard, tokenCache false, distinct tokens', kind: 'hanko', tokens: 'distinct', options: { tokenCache: false }, extra: true },
+  {
+    id: 'hanko-nocache',
+    label: 'diagnostic: HankoGuard, tokenCache false',
+    kind: 'hanko',
+    tokens: 'repeat',
+    options: { tokenCache: false },
+    extra: true,
+  },
+  {
+    id: 'hanko-distinct-nocache',
+    label: 'diagnostic: HankoGuard, tokenCache false, distinct tokens',
+    kind: 'hanko',
+    tokens: 'distinct',
+    options: { tokenCache: false },
+    extra: true,
+  },
   // Diagnostic: the least any verifier on the event loop must do for a new token (see app.mjs), the ceiling for distinct tokens.
   { id: 'floor-distinct', label: 'diagnostic: minimal sync verifier, distinct tokens', kind: 'floor', tokens: 'distinct', extra: true },
 ];
@@ -85,8 +99,11 @@ if (process.env.BENCH_AB_DIST) {
   }
 }
 /** BENCH_VARIANTS=id,id,… runs a subset (no guard is always included: ratios are relative to it). */
-const selected = process.env.BENCH_VARIANTS?.split(',').map((x) => x.trim()).filter(Boolean);
-if (selected?.some((id) => !ALL_VARIANTS.some((v) => v.id === id))) throw new Error(`BENCH_VARIANTS: known ids are ${ALL_VARIANTS.map((v) => v.id).join(', ')}`);
+const selected = process.env.BENCH_VARIANTS?.split(',')
+  .map((x) => x.trim())
+  .filter(Boolean);
+if (selected?.some((id) => !ALL_VARIANTS.some((v) => v.id === id)))
+  throw new Error(`BENCH_VARIANTS: known ids are ${ALL_VARIANTS.map((v) => v.id).join(', ')}`);
 const VARIANTS = ALL_VARIANTS.filter((v) => (selected ? v.id === 'none' || selected.includes(v.id) : !v.extra));
 ALL_VARIANTS.forEach((v, i) => (v.port = PORT_BASE + 1 + i));
 const KEY_PORT = PORT_BASE;
@@ -236,7 +253,8 @@ async function waitForQuiet(maxSeconds) {
     const known = (processTicks(keyServerPid) ?? 0) - k0 + ((self.user + self.system) / 1e6) * hz;
     foreign = Math.max(0, (b1 - b0 - known) / hz / 2);
     if (foreign < 0.1) return foreign;
-    if (waited === 0) console.log(`other processes are using ${foreign.toFixed(2)} cores; waiting up to ${maxSeconds} s for a quiet machine…`);
+    if (waited === 0)
+      console.log(`other processes are using ${foreign.toFixed(2)} cores; waiting up to ${maxSeconds} s for a quiet machine…`);
   }
   return foreign;
 }
@@ -278,14 +296,17 @@ async function sanityCheck(variant, tokens) {
   }
   if (anonymous.status !== 401) fail(`${variant.id}: no token answered ${anonymous.status}, expected 401`);
   if (withForged.status !== 401) fail(`${variant.id}: a forged signature answered ${withForged.status}, expected 401`);
-  if (withToken.status !== 200) fail(`${variant.id}: a valid token answered ${withToken.status}, expected 200 (${withToken.body.slice(0, 200)})`);
+  if (withToken.status !== 200)
+    fail(`${variant.id}: a valid token answered ${withToken.status}, expected 200 (${withToken.body.slice(0, 200)})`);
   else if (JSON.parse(withToken.body).id !== subjectOf(tokens[0])) fail(`${variant.id}: answered for the wrong user: ${withToken.body}`);
 }
 
 function checkLoad(label, result) {
   const bad = result.requests - result.ok;
   if (result.ok === 0 || bad > 0 || result.errors > 0 || result.timeouts > 0) {
-    fail(`${label}: ${result.ok} ok, ${bad} non-2xx (${JSON.stringify(result.statuses)}), ${result.errors} errors, ${result.timeouts} timeouts`);
+    fail(
+      `${label}: ${result.ok} ok, ${bad} non-2xx (${JSON.stringify(result.statuses)}), ${result.errors} errors, ${result.timeouts} timeouts`,
+    );
   }
 }
 
@@ -314,14 +335,18 @@ async function main() {
       `${CONFIG.connections} connections, pool of ${CONFIG.poolSize} distinct tokens, ports ${PORT_BASE}–${PORT_BASE + 21}`,
   );
 
-  for (const port of [KEY_PORT, RAW_PORT, PERIOD.port, ...VARIANTS.map((v) => v.port), ...COLD.map((v) => v.port)]) await assertPortFree(port);
+  for (const port of [KEY_PORT, RAW_PORT, PERIOD.port, ...VARIANTS.map((v) => v.port), ...COLD.map((v) => v.port)])
+    await assertPortFree(port);
 
   const keyServer = await startKeyServer();
   const { jwksBase, poolFile } = keyServer;
-  console.log(`key server: RSA-${keyServer.bits} kid ${keyServer.kid}, ${keyServer.poolSize} tokens ${keyServer.fromCache ? 'reused from' : 'minted into'} ${poolFile} (${keyServer.preparedMs} ms)`);
+  console.log(
+    `key server: RSA-${keyServer.bits} kid ${keyServer.kid}, ${keyServer.poolSize} tokens ${keyServer.fromCache ? 'reused from' : 'minted into'} ${poolFile} (${keyServer.preparedMs} ms)`,
+  );
   const tokens = JSON.parse(readFileSync(poolFile, 'utf8')).tokens;
   const quiet = await waitForQuiet(SMOKE ? 0 : 180);
-  if (quiet !== undefined && quiet >= 0.1) console.log(`WARNING: other processes keep ${quiet.toFixed(2)} cores busy; numbers will be noisy`);
+  if (quiet !== undefined && quiet >= 0.1)
+    console.log(`WARNING: other processes keep ${quiet.toFixed(2)} cores busy; numbers will be noisy`);
 
   // The load generator's own ceiling, against the cheapest server there is.
   const raw = { id: 'raw', kind: 'raw', port: RAW_PORT };
@@ -331,7 +356,9 @@ async function main() {
   const ceilingRotating = await load(raw, 'distinct', ceilingSeconds, poolFile);
   checkLoad('raw', ceilingPlain);
   await stopApp(raw);
-  console.log(`load generator ceiling (bare node:http on core 0): ${f0(ceilingPlain.rps)} req/s plain, ${f0(ceilingRotating.rps)} req/s rotating tokens`);
+  console.log(
+    `load generator ceiling (bare node:http on core 0): ${f0(ceilingPlain.rps)} req/s plain, ${f0(ceilingRotating.rps)} req/s rotating tokens`,
+  );
 
   const appsStarted = Date.now();
   await Promise.all(VARIANTS.map((v) => startApp(v, jwksBase)));
@@ -393,7 +420,17 @@ async function main() {
   console.log('');
   console.log(
     table(
-      ['variant', 'req/s (median)', 'p50 ms', 'p99 ms', '× no guard', '× passport-jwt', 'p99 added ms', 'app CPU µs/req', '× no guard by CPU'],
+      [
+        'variant',
+        'req/s (median)',
+        'p50 ms',
+        'p99 ms',
+        '× no guard',
+        '× passport-jwt',
+        'p99 added ms',
+        'app CPU µs/req',
+        '× no guard by CPU',
+      ],
       summary.map((s) => [
         s.label,
         f0(s.rps),
@@ -446,9 +483,7 @@ async function main() {
   const coldResults = [];
   for (const v of COLD) {
     const statuses = {};
-    const answers = await Promise.allSettled(
-      tokens.slice(1, 101).map((t) => httpGet(v.port, '/hello', { authorization: `Bearer ${t}` })),
-    );
+    const answers = await Promise.allSettled(tokens.slice(1, 101).map((t) => httpGet(v.port, '/hello', { authorization: `Bearer ${t}` })));
     for (const a of answers) {
       const key = a.status === 'fulfilled' ? a.value.status : 'error';
       statuses[key] = (statuses[key] ?? 0) + 1;
@@ -488,7 +523,10 @@ async function main() {
     `\nKey-cache period check (HankoGuard, keys.cacheMaxAge ${maxAge} s, no token cache, ${f0(periodResult.rps)} req/s for ${loadS.toFixed(1)} s):` +
       `\n  ${periodOk ? 'ok  ' : 'BAD '} ${bootFetches} fetch at boot + ${periodFetches} under load (expected ${low}–${high}, about one per ${maxAge} s period)`,
   );
-  if (!periodOk) fail(`${PERIOD.id}: ${periodFetches} key fetches under ${loadS.toFixed(1)} s of load with a ${maxAge} s cache, expected ${low}–${high}`);
+  if (!periodOk)
+    fail(
+      `${PERIOD.id}: ${periodFetches} key fetches under ${loadS.toFixed(1)} s of load with a ${maxAge} s cache, expected ${low}–${high}`,
+    );
   await stopApp(PERIOD);
 
   if (process.env.BENCH_JSON) {

@@ -22,7 +22,10 @@ export class AppModule {
               : {
                   apiUrl: config.getOrThrow<string>('HANKO_API_URL'),
                   // Several audiences may be given comma-separated, e.g. "example.com,app.example.com".
-                  audience: config.getOrThrow<string>('HANKO_AUDIENCE').split(',').map((a) => a.trim()),
+                  audience: config
+                    .getOrThrow<string>('HANKO_AUDIENCE')
+                    .split(',')
+                    .map((a) => a.trim()),
                 },
         }),
       ],

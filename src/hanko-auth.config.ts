@@ -30,15 +30,26 @@ export class HankoAuthConfig {
   };
   readonly tokenCache: { readonly maxEntries: number } | false;
   readonly revocation:
-    | { readonly cacheTtl: number; readonly timeout: number; readonly sharedCache: boolean; readonly maxEntries: number }
-    | false;
+    { readonly cacheTtl: number; readonly timeout: number; readonly sharedCache: boolean; readonly maxEntries: number } | false;
 
   constructor(options: HankoAuthOptions) {
     if (options === null || typeof options !== 'object') {
       throw new HankoConfigurationError('options', 'are required: pass { apiUrl, audience }');
     }
     // A misspelt option (cacheTTL, audiences) would silently fall back to a default: refuse it.
-    knownKeys('', options, ['apiUrl', 'audience', 'issuer', 'cookieName', 'clockTolerance', 'realm', 'maxTokenBytes', 'keys', 'revocation', 'tokenCache', 'globalGuard']);
+    knownKeys('', options, [
+      'apiUrl',
+      'audience',
+      'issuer',
+      'cookieName',
+      'clockTolerance',
+      'realm',
+      'maxTokenBytes',
+      'keys',
+      'revocation',
+      'tokenCache',
+      'globalGuard',
+    ]);
     this.apiUrl = parseApiUrl(options.apiUrl);
     this.jwksUrl = `${this.apiUrl}/.well-known/jwks.json`;
     this.audience = stringList('audience', options.audience, true) as string[];
@@ -49,7 +60,16 @@ export class HankoAuthConfig {
     this.maxTokenBytes = integer('maxTokenBytes', options.maxTokenBytes, HANKO_DEFAULTS.maxTokenBytes, 512, 1024 * 1024);
 
     const keys = optionalObject('keys', options.keys) ?? {};
-    knownKeys('keys.', keys, ['cacheMaxAge', 'refetchCooldown', 'fetchTimeout', 'maxResponseBytes', 'staleIfError', 'prefetch', 'ca', 'agent']);
+    knownKeys('keys.', keys, [
+      'cacheMaxAge',
+      'refetchCooldown',
+      'fetchTimeout',
+      'maxResponseBytes',
+      'staleIfError',
+      'prefetch',
+      'ca',
+      'agent',
+    ]);
     const d = HANKO_DEFAULTS.keys;
     this.keys = {
       cacheMaxAge: seconds('keys.cacheMaxAge', keys.cacheMaxAge, d.cacheMaxAge, 1, 7 * 24 * 3600),
@@ -68,7 +88,7 @@ export class HankoAuthConfig {
     if (options.revocation === undefined || options.revocation === false) {
       this.revocation = false;
     } else {
-      const revocation = options.revocation === true ? {} : optionalObject('revocation', options.revocation) ?? {};
+      const revocation = options.revocation === true ? {} : (optionalObject('revocation', options.revocation) ?? {});
       knownKeys('revocation.', revocation, ['cacheTtl', 'timeout', 'sharedCache', 'maxEntries']);
       const r = HANKO_DEFAULTS.revocation;
       this.revocation = {
@@ -105,7 +125,8 @@ function knownKeys(prefix: string, value: object, allowed: string[]): void {
 function parseCa(value: unknown): string | Buffer | Array<string | Buffer> | undefined {
   if (value === undefined) return undefined;
   const pem = (v: unknown) => typeof v === 'string' || Buffer.isBuffer(v);
-  if (pem(value) || (Array.isArray(value) && value.length > 0 && value.every(pem))) return value as string | Buffer | Array<string | Buffer>;
+  if (pem(value) || (Array.isArray(value) && value.length > 0 && value.every(pem)))
+    return value as string | Buffer | Array<string | Buffer>;
   throw new HankoConfigurationError('keys.ca', 'must be PEM text (string or Buffer) or an array of them');
 }
 
@@ -114,7 +135,10 @@ function parseAgent(value: unknown, apiUrl: string): Agent | undefined {
   // An http.Agent cannot make https: requests (and vice versa): catch it at boot, not at the first fetch.
   const protocol = new URL(apiUrl).protocol;
   if (!(value instanceof Agent) || (value as Agent & { protocol?: string }).protocol !== protocol) {
-    throw new HankoConfigurationError('keys.agent', `must be an ${protocol === 'https:' ? 'https' : 'http'}.Agent matching apiUrl's ${protocol}`);
+    throw new HankoConfigurationError(
+      'keys.agent',
+      `must be an ${protocol === 'https:' ? 'https' : 'http'}.Agent matching apiUrl's ${protocol}`,
+    );
   }
   return value;
 }

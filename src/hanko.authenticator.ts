@@ -1,6 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HankoAuthConfig } from './hanko-auth.config.js';
-import { FALLBACK_RETRY_AFTER, HankoTokenRefusal, HankoUpstreamUnavailable, type HankoRefusalReason } from './errors/hanko-refusal.reason.js';
+import {
+  FALLBACK_RETRY_AFTER,
+  HankoTokenRefusal,
+  HankoUpstreamUnavailable,
+  type HankoRefusalReason,
+} from './errors/hanko-refusal.reason.js';
 import type { HankoRequest } from './context/hanko-request.context.js';
 import { HANKO_OUTCOME, HANKO_TOKEN } from './context/hanko-request.slots.js';
 import { HankoKeySource } from './keys/hanko-key.source.js';
@@ -107,7 +112,12 @@ export class HankoAuthenticator {
     return verified.then((user) => this.remember(request, token, user, generation)).catch((error: unknown) => this.failed(error));
   }
 
-  private remember(request: HankoRequest, token: PrecheckedToken, user: HankoUser, generation: number): HankoOutcome | Promise<HankoOutcome> {
+  private remember(
+    request: HankoRequest,
+    token: PrecheckedToken,
+    user: HankoUser,
+    generation: number,
+  ): HankoOutcome | Promise<HankoOutcome> {
     // A key change while we verified may have removed the key used: don't remember this one.
     if (generation === this.keyGeneration) this.cache?.set(token.raw, { user, kid: token.kid, expiresAtMs: user.claims.exp * 1000 });
     if (!this.sessions.enabled) return this.accept(request, user, token.kid);

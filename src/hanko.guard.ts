@@ -60,7 +60,12 @@ export class HankoGuard implements CanActivate {
       : this.decide(context, outcome, isPublic, requirements);
   }
 
-  private decide(context: ExecutionContext, outcome: HankoOutcome, isPublic: boolean, requirements: readonly HankoRequirement[]): boolean | Promise<boolean> {
+  private decide(
+    context: ExecutionContext,
+    outcome: HankoOutcome,
+    isPublic: boolean,
+    requirements: readonly HankoRequirement[],
+  ): boolean | Promise<boolean> {
     if (outcome.user === undefined) {
       // Requirements imply authentication, even on a public route.
       if (isPublic && requirements.length === 0) return true;
@@ -83,7 +88,10 @@ export class HankoGuard implements CanActivate {
    * keep it, and its messages are refused until it is known. Resolves to the user; rejects with
    * the WsException a refused message would get.
    */
-  async authenticateConnection(client: object, upgradeRequest?: { headers?: Record<string, string | string[] | undefined> }): Promise<HankoUser> {
+  async authenticateConnection(
+    client: object,
+    upgradeRequest?: { headers?: Record<string, string | string[] | undefined> },
+  ): Promise<HankoUser> {
     const request = getHankoWsRequest(client, upgradeRequest);
     const outcome: HankoOutcome = request === undefined ? { failure: 'missing' } : await this.authenticate(request, true);
     if (outcome.user === undefined) throw await toTransportException('ws', this.exceptionFor(outcome.failure));
@@ -92,7 +100,9 @@ export class HankoGuard implements CanActivate {
 
   /** Class-level rules first, then the handler's; all must hold. */
   protected requirements(context: ExecutionContext): readonly HankoRequirement[] {
-    return this.reflector.getAll<(HankoRequirement[] | undefined)[]>(HANKO_REQUIREMENTS_KEY, [context.getClass(), context.getHandler()]).flatMap((r) => r ?? []);
+    return this.reflector
+      .getAll<(HankoRequirement[] | undefined)[]>(HANKO_REQUIREMENTS_KEY, [context.getClass(), context.getHandler()])
+      .flatMap((r) => r ?? []);
   }
 
   protected forbid(context: ExecutionContext, requirement: HankoRequirement): HttpException {
@@ -145,7 +155,8 @@ export class HankoGuard implements CanActivate {
 
   private keep(request: HankoRequest, outcome: HankoOutcome): HankoOutcome {
     if (outcome.failure instanceof HankoUpstreamUnavailable) this.forgetOutcome(request);
-    else if (outcome.user !== undefined && request[HANKO_RECHECK_AT] === undefined) request[HANKO_RECHECK_AT] = this.recheckAt(outcome.user);
+    else if (outcome.user !== undefined && request[HANKO_RECHECK_AT] === undefined)
+      request[HANKO_RECHECK_AT] = this.recheckAt(outcome.user);
     return outcome;
   }
 
@@ -198,7 +209,6 @@ export class HankoGuard implements CanActivate {
     }
   }
 }
-
 
 /** A rule that throws (e.g. reads a claim the token lacks) is a rule not met: 403, not 500. */
 function passes(requirement: HankoRequirement, user: HankoUser): boolean {

@@ -5,7 +5,13 @@ export { CurrentUser } from './decorators/current-user.decorator.js';
 export { RequireAmr, RequireClaims, RequireHanko, RequireVerifiedEmail } from './decorators/require.decorator.js';
 export type { HankoRequirement } from './decorators/require.decorator.js';
 export type { HankoUser, HankoUserEmail, HankoSessionClaims, HankoEmailClaim } from './session/hanko-user.js';
-export type { HankoAuthOptions, HankoKeyOptions, HankoTokenCacheOptions, HankoRevocationOptions, HankoAuthModuleExtras } from './hanko-auth.options.js';
+export type {
+  HankoAuthOptions,
+  HankoKeyOptions,
+  HankoTokenCacheOptions,
+  HankoRevocationOptions,
+  HankoAuthModuleExtras,
+} from './hanko-auth.options.js';
 export { HankoUnauthorizedException } from './errors/hanko-unauthorized.exception.js';
 export { HankoForbiddenException } from './errors/hanko-forbidden.exception.js';
 export { HankoUnavailableException } from './errors/hanko-unavailable.exception.js';

@@ -27,5 +27,7 @@ export function getHankoGraphqlRequest(context: unknown): HankoRequest | undefin
  */
 export function getHankoGraphqlResponse(context: unknown): HankoResponse | undefined {
   const graphql = asObject<GraphqlContext>(context);
-  return asObject<HankoResponse>(graphql?.res) ?? asObject<HankoResponse>(graphql?.reply) ?? asObject<HankoResponse>(asObject(graphql?.req)?.res);
+  return (
+    asObject<HankoResponse>(graphql?.res) ?? asObject<HankoResponse>(graphql?.reply) ?? asObject<HankoResponse>(asObject(graphql?.req)?.res)
+  );
 }

@@ -14,6 +14,10 @@ const GRAPHQL_CODES: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FO
  */
 export function withGraphqlExtensions<T extends HttpException>(exception: T): T {
   const { statusCode, retryAfter } = hankoRefusalPayload(exception);
-  const extensions = { code: GRAPHQL_CODES[statusCode] ?? 'INTERNAL_SERVER_ERROR', statusCode, ...(retryAfter === undefined ? {} : { retryAfter }) };
+  const extensions = {
+    code: GRAPHQL_CODES[statusCode] ?? 'INTERNAL_SERVER_ERROR',
+    statusCode,
+    ...(retryAfter === undefined ? {} : { retryAfter }),
+  };
   return Object.assign(exception, { extensions });
 }

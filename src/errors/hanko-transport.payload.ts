@@ -18,7 +18,8 @@ export interface HankoRefusalPayload {
 
 export function hankoRefusalPayload(exception: HttpException): HankoRefusalPayload {
   const body = exception.getResponse();
-  const { message, error } = typeof body === 'object' ? (body as { message?: unknown; error?: unknown }) : { message: body, error: undefined };
+  const { message, error } =
+    typeof body === 'object' ? (body as { message?: unknown; error?: unknown }) : { message: body, error: undefined };
   return {
     statusCode: exception.getStatus(),
     message: typeof message === 'string' ? message : exception.message,

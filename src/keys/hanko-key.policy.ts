@@ -27,9 +27,5 @@ export function isUsableJwk(jwk: unknown): boolean {
 
 /** A weak key lets anyone who factors it mint sessions: refuse moduli under 2048 bits. */
 export function isStrongRsaKey(key: KeyObject): boolean {
-  return (
-    key.type === 'public' &&
-    key.asymmetricKeyType === 'rsa' &&
-    (key.asymmetricKeyDetails?.modulusLength ?? 0) >= MIN_RSA_BITS
-  );
+  return key.type === 'public' && key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) >= MIN_RSA_BITS;
 }

@@ -78,7 +78,9 @@ export class HankoTestIssuer {
   }
 
   /** Adds a key (generated, or given as a private JWK/KeyObject); published unless `publish: false`. */
-  async addKey(options: { kid?: string; modulusLength?: number; privateKey?: KeyObject | JsonWebKey; publish?: boolean } = {}): Promise<HankoTestKey> {
+  async addKey(
+    options: { kid?: string; modulusLength?: number; privateKey?: KeyObject | JsonWebKey; publish?: boolean } = {},
+  ): Promise<HankoTestKey> {
     const privateKey =
       options.privateKey === undefined
         ? await generateRsaKey(options.modulusLength ?? 4096)
@@ -105,7 +107,12 @@ export class HankoTestIssuer {
     const expiration = new Date(Number(claims.exp) * 1000).toISOString();
     return {
       is_valid: true,
-      claims: { subject: claims.sub, session_id: claims.session_id, expiration, issued_at: new Date(Number(claims.iat) * 1000).toISOString() },
+      claims: {
+        subject: claims.sub,
+        session_id: claims.session_id,
+        expiration,
+        issued_at: new Date(Number(claims.iat) * 1000).toISOString(),
+      },
       expiration_time: expiration,
       user_id: claims.sub,
     };

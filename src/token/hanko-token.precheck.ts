@@ -9,7 +9,6 @@ export interface PrecheckedToken {
   readonly issuedAt: number | undefined;
 }
 
-
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 /** Headers that would make the token name its own key or change how it is verified. */
 const FORBIDDEN_HEADERS = ['jwk', 'jku', 'x5u', 'x5c', 'crit', 'b64', 'zip', 'enc'];

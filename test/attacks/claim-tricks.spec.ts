@@ -55,6 +55,10 @@ describe.each(ADAPTERS)('claim tricks over %s', (adapter) => {
 
   it('a webhook token given a session_id by an attacker is still a webhook token', async () => {
     const webhook = claimsOf(issuer.signWebhook());
-    await expectRefused(app.url, issuer.signPayload({ ...webhook, session_id: 'x', iss: 'https://auth.example.com' }), 'not a Hanko session token');
+    await expectRefused(
+      app.url,
+      issuer.signPayload({ ...webhook, session_id: 'x', iss: 'https://auth.example.com' }),
+      'not a Hanko session token',
+    );
   });
 });

@@ -33,13 +33,21 @@ afterAll(async () => {
 describe.each(ADAPTERS)('key injection over %s', (adapter) => {
   let app: StartedApp;
   beforeAll(async () => {
-    app = await startApp(adapter, [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', keys: { refetchCooldown: 0 } })], [ProtectedController]);
+    app = await startApp(
+      adapter,
+      [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', keys: { refetchCooldown: 0 } })],
+      [ProtectedController],
+    );
   });
   afterAll(() => app.app.close());
   const claims = () => issuer.sessionClaims();
 
   it('an embedded jwk header carrying the attacker’s key', async () => {
-    await expectRefused(app.url, signWith({ alg: 'RS256', typ: 'JWT', jwk: attackerJwk }, claims(), attacker.privateKey), 'unsupported token header');
+    await expectRefused(
+      app.url,
+      signWith({ alg: 'RS256', typ: 'JWT', jwk: attackerJwk }, claims(), attacker.privateKey),
+      'unsupported token header',
+    );
     // Even with a known kid beside it.
     await expectRefused(
       app.url,
@@ -50,12 +58,20 @@ describe.each(ADAPTERS)('key injection over %s', (adapter) => {
 
   it.each(['jku', 'x5u'])('a %s header pointing at the attacker’s server is never fetched', async (header) => {
     const before = attackerHits;
-    await expectRefused(app.url, signWith({ alg: 'RS256', typ: 'JWT', kid: 'evil', [header]: attackerUrl }, claims(), attacker.privateKey), 'unsupported token header');
+    await expectRefused(
+      app.url,
+      signWith({ alg: 'RS256', typ: 'JWT', kid: 'evil', [header]: attackerUrl }, claims(), attacker.privateKey),
+      'unsupported token header',
+    );
     expect(attackerHits).toBe(before);
   });
 
   it('an x5c certificate chain header', async () => {
-    await expectRefused(app.url, signWith({ alg: 'RS256', typ: 'JWT', kid: 'evil', x5c: ['MIIB'] }, claims(), attacker.privateKey), 'unsupported token header');
+    await expectRefused(
+      app.url,
+      signWith({ alg: 'RS256', typ: 'JWT', kid: 'evil', x5c: ['MIIB'] }, claims(), attacker.privateKey),
+      'unsupported token header',
+    );
   });
 
   it('the attacker’s key under an unknown kid: a refetch from apiUrl only, then 401', async () => {
@@ -65,6 +81,10 @@ describe.each(ADAPTERS)('key injection over %s', (adapter) => {
   });
 
   it('a signature by another key under a known kid', async () => {
-    await expectRefused(app.url, signWith({ alg: 'RS256', typ: 'JWT', kid: issuer.keys[0].kid }, claims(), attacker.privateKey), 'invalid signature');
+    await expectRefused(
+      app.url,
+      signWith({ alg: 'RS256', typ: 'JWT', kid: issuer.keys[0].kid }, claims(), attacker.privateKey),
+      'invalid signature',
+    );
   });
 });

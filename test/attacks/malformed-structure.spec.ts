@@ -27,7 +27,10 @@ describe.each(ADAPTERS)('malformed tokens over %s', (adapter) => {
     ['signature stripped (trailing dot kept)', () => `${parts()[0]}.${parts()[1]}.`],
     ['two segments', () => `${parts()[0]}.${parts()[1]}`],
     ['four segments', () => `${good()}.AAAA`],
-    ['a JWE (five parts)', () => `${b64(JSON.stringify({ alg: 'RSA-OAEP', enc: 'A256GCM', kid: issuer.keys[0].kid }))}.AAAA.AAAA.AAAA.AAAA`],
+    [
+      'a JWE (five parts)',
+      () => `${b64(JSON.stringify({ alg: 'RSA-OAEP', enc: 'A256GCM', kid: issuer.keys[0].kid }))}.AAAA.AAAA.AAAA.AAAA`,
+    ],
     ['a nested JWT as payload', () => `${header()}.${b64(good())}.${parts()[2]}`],
     ['a non-JSON header', () => `${b64('not json')}.${parts()[1]}.${parts()[2]}`],
     ['a non-JSON payload', () => `${header()}.${b64('{"sub":')}.${parts()[2]}`],
@@ -35,10 +38,36 @@ describe.each(ADAPTERS)('malformed tokens over %s', (adapter) => {
     ['a payload that is a JSON string', () => issuer.signPayload('"hello"')],
     ['a payload that is null', () => issuer.signPayload('null')],
     ['a header that is a JSON array', () => `${b64('["RS256"]')}.${parts()[1]}.${parts()[2]}`],
-    ['base64 padding', () => parts().map((x) => `${x}==`).join('.')],
-    ['standard base64 "+" and "/"', () => { const [a, b, c] = parts(); return `${a}.${b}.${c.replace(/-/g, '+').replace(/_/g, '/')}+/`; }],
-    ['a space inside the token', () => { const t = good(); return `${t.slice(0, 20)} ${t.slice(20)}`; }],
-    ['a base64url segment of impossible length', () => { const [a, b, c] = parts(); let d = c; while (d.length % 4 !== 1) d += 'A'; return `${a}.${b}.${d}`; }],
+    [
+      'base64 padding',
+      () =>
+        parts()
+          .map((x) => `${x}==`)
+          .join('.'),
+    ],
+    [
+      'standard base64 "+" and "/"',
+      () => {
+        const [a, b, c] = parts();
+        return `${a}.${b}.${c.replace(/-/g, '+').replace(/_/g, '/')}+/`;
+      },
+    ],
+    [
+      'a space inside the token',
+      () => {
+        const t = good();
+        return `${t.slice(0, 20)} ${t.slice(20)}`;
+      },
+    ],
+    [
+      'a base64url segment of impossible length',
+      () => {
+        const [a, b, c] = parts();
+        let d = c;
+        while (d.length % 4 !== 1) d += 'A';
+        return `${a}.${b}.${d}`;
+      },
+    ],
     ['empty segments', () => '..'],
     ['just dots and garbage', () => '....'],
   ];

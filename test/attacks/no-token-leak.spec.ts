@@ -11,7 +11,11 @@ let issuer: FaultyIssuer;
 let app: StartedApp;
 beforeAll(async () => {
   issuer = await FaultyIssuer.start({ modulusLength: 2048 });
-  app = await startApp('express', [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', keys: { refetchCooldown: 0, fetchTimeout: 0.3 } })], [ProtectedController]);
+  app = await startApp(
+    'express',
+    [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', keys: { refetchCooldown: 0, fetchTimeout: 0.3 } })],
+    [ProtectedController],
+  );
 });
 afterAll(async () => {
   await app.app.close();
@@ -44,7 +48,6 @@ describe('no token in any log line or response body', () => {
     const unavailable = await call(app.url, '/protected', { token: during });
     expect(unavailable.status).toBe(503);
     bodies.push(unavailable.text);
-
 
     expect(app.lines().some((l) => l.level === 'debug')).toBe(true);
     expect(app.lines().some((l) => l.level === 'warn')).toBe(true);

@@ -16,7 +16,11 @@ describe.each(ADAPTERS)('oversized tokens over %s', (adapter) => {
   let capped: StartedApp;
   beforeAll(async () => {
     app = await startApp(adapter, [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost' })], [ProtectedController]);
-    capped = await startApp(adapter, [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', maxTokenBytes: 1024 })], [ProtectedController]);
+    capped = await startApp(
+      adapter,
+      [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', maxTokenBytes: 1024 })],
+      [ProtectedController],
+    );
   });
   afterAll(async () => {
     await app.app.close();

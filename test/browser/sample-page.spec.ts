@@ -26,7 +26,9 @@ let browser: BrowserContext;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} not found: the sample page test needs Debian's chromium (apt-get install -y chromium, as test/setup/system-deps.sh does)`);
+    throw new Error(
+      `${CHROMIUM} not found: the sample page test needs Debian's chromium (apt-get install -y chromium, as test/setup/system-deps.sh does)`,
+    );
   }
   profileDir = mkdtempSync(join(tmpdir(), 'sample-page-chromium-'));
   browser = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, args: CHROMIUM_FLAGS });

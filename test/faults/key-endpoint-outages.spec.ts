@@ -22,7 +22,11 @@ afterEach(async () => {
 const issuerListening = () => (issuer as unknown as { server?: unknown }).server !== undefined;
 
 async function boot(keys: HankoKeyOptions = FAST) {
-  started = await startApp('express', [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', keys })], [ProtectedController]);
+  started = await startApp(
+    'express',
+    [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', keys })],
+    [ProtectedController],
+  );
   return started;
 }
 

@@ -18,7 +18,11 @@ afterEach(async () => {
   await issuer.close();
 });
 async function boot(keys: HankoKeyOptions = {}) {
-  started = await startApp('express', [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', keys })], [ProtectedController]);
+  started = await startApp(
+    'express',
+    [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', keys })],
+    [ProtectedController],
+  );
   return started;
 }
 
@@ -40,19 +44,25 @@ describe('fetching keys rarely', () => {
     const app = await boot(); // default cooldown: 30 s
     await sleep(200);
     const before = issuer.jwksRequests;
-    const flood = Array.from({ length: 300 }, () => call(app.url, '/protected', { token: issuer.sign({}, { header: { kid: randomUUID() } }) }));
+    const flood = Array.from({ length: 300 }, () =>
+      call(app.url, '/protected', { token: issuer.sign({}, { header: { kid: randomUUID() } }) }),
+    );
     const known = Array.from({ length: 50 }, () => call(app.url, '/protected', { token: issuer.sign() }));
     const [floodResults, knownResults] = await Promise.all([Promise.all(flood), Promise.all(known)]);
     expect(knownResults.every((r) => r.status === 200)).toBe(true);
     // Inside the cooldown a token newer than our key set may come from a rotation we have not seen:
     // 503 + Retry-After (try again); older (iat is whole seconds) a 401; never a 200.
     expect(floodResults.every((r) => r.status === 401 || (r.status === 503 && Number(r.headers.get('retry-after')) >= 1))).toBe(true);
-    const old = await call(app.url, '/protected', { token: issuer.sign({ iat: Math.floor(Date.now() / 1000) - 3600 }, { header: { kid: randomUUID() } }) });
+    const old = await call(app.url, '/protected', {
+      token: issuer.sign({ iat: Math.floor(Date.now() / 1000) - 3600 }, { header: { kid: randomUUID() } }),
+    });
     expect(old.status).toBe(401);
     expect(old.headers.get('www-authenticate')).toContain('error_description="unknown signing key"');
     expect(issuer.jwksRequests - before).toBeLessThanOrEqual(1);
     // A second wave inside the cooldown: no fetch at all.
-    await Promise.all(Array.from({ length: 100 }, () => call(app.url, '/protected', { token: issuer.sign({}, { header: { kid: randomUUID() } }) })));
+    await Promise.all(
+      Array.from({ length: 100 }, () => call(app.url, '/protected', { token: issuer.sign({}, { header: { kid: randomUUID() } }) })),
+    );
     expect(issuer.jwksRequests - before).toBeLessThanOrEqual(1);
   });
 
@@ -134,7 +144,9 @@ describe('weak or unsuitable keys in the JWKS', () => {
     const { generateKeyPairSync } = await import('node:crypto');
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const jwks = issuer.jwks.bind(issuer);
-    issuer.jwks = () => ({ keys: [...jwks().keys, { ...ec.publicKey.export({ format: 'jwk' }), kid: 'ec-key', use: 'sig', alg: 'ES256' }] });
+    issuer.jwks = () => ({
+      keys: [...jwks().keys, { ...ec.publicKey.export({ format: 'jwk' }), kid: 'ec-key', use: 'sig', alg: 'ES256' }],
+    });
     const app = await boot();
     const res = await call(app.url, '/protected', { token: issuer.sign({}, { header: { kid: 'ec-key' } }) });
     expect(res.status).toBe(401);

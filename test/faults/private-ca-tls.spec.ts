@@ -14,8 +14,28 @@ function makeCertificates(dir: string) {
   run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=Test Private CA');
   run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
   writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\n');
-  run('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'ext.cnf');
-  return { ca: readFileSync(join(dir, 'ca.pem'), 'utf8'), key: readFileSync(join(dir, 'server.key')), cert: readFileSync(join(dir, 'server.pem')) };
+  run(
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'server.pem',
+    '-days',
+    '2',
+    '-extfile',
+    'ext.cnf',
+  );
+  return {
+    ca: readFileSync(join(dir, 'ca.pem'), 'utf8'),
+    key: readFileSync(join(dir, 'server.key')),
+    cert: readFileSync(join(dir, 'server.pem')),
+  };
 }
 
 let dir: string;
@@ -34,14 +54,20 @@ afterAll(async () => {
 
 describe('self-hosted Hanko behind a private CA', () => {
   const boot = (keys: HankoKeyOptions) =>
-    startApp('express', [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', keys: { fetchTimeout: 2, ...keys } })], [ProtectedController]);
+    startApp(
+      'express',
+      [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', keys: { fetchTimeout: 2, ...keys } })],
+      [ProtectedController],
+    );
 
   it('never skips TLS verification: an untrusted certificate means 503, not acceptance', async () => {
     expect(issuer.apiUrl).toMatch(/^https:/);
     const app = await boot({ prefetch: false });
     const res = await call(app.url, '/protected', { token: issuer.sign() });
     expect(res.status).toBe(503);
-    expect(app.logger.text()).toMatch(/key endpoint: endpoint unreachable \((SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT)/);
+    expect(app.logger.text()).toMatch(
+      /key endpoint: endpoint unreachable \((SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT)/,
+    );
     await app.app.close();
   });
 

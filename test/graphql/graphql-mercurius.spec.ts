@@ -8,5 +8,10 @@ graphqlScenarios(
   'Mercurius (Fastify)',
   'fastify',
   () => GraphQLModule.forRoot<MercuriusDriverConfig>({ driver: MercuriusDriver, autoSchemaFile: true }),
-  () => GraphQLModule.forRoot<MercuriusDriverConfig>({ driver: MercuriusDriver, autoSchemaFile: true, context: () => ({ requestedAt: Date.now() }) }),
+  () =>
+    GraphQLModule.forRoot<MercuriusDriverConfig>({
+      driver: MercuriusDriver,
+      autoSchemaFile: true,
+      context: () => ({ requestedAt: Date.now() }),
+    }),
 );

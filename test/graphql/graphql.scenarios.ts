@@ -26,7 +26,12 @@ export function expectGraphqlRefusal(body: GraphqlBody, field: string, message: 
  * The guard, @Public() and @CurrentUser() in resolvers, over real HTTP against a real loopback
  * JWKS: the same scenarios for Apollo (Express) and Mercurius (Fastify).
  */
-export function graphqlScenarios(driver: string, adapter: AdapterName, graphqlModule: () => DynamicModule, withAppContext: () => DynamicModule) {
+export function graphqlScenarios(
+  driver: string,
+  adapter: AdapterName,
+  graphqlModule: () => DynamicModule,
+  withAppContext: () => DynamicModule,
+) {
   let hanko: FaultyIssuer;
   beforeAll(async () => {
     hanko = await FaultyIssuer.start({ modulusLength: 2048 });
@@ -45,7 +50,11 @@ export function graphqlScenarios(driver: string, adapter: AdapterName, graphqlMo
     beforeAll(async () => {
       app = await startApp(
         adapter,
-        [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', tokenCache: false, keys: { refetchCooldown: 0 } }), graphqlModule(), ResolversModule],
+        [
+          HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', tokenCache: false, keys: { refetchCooldown: 0 } }),
+          graphqlModule(),
+          ResolversModule,
+        ],
         [],
       );
     });
@@ -64,13 +73,18 @@ export function graphqlScenarios(driver: string, adapter: AdapterName, graphqlMo
       const token = issuer.sign({ sub: '9930ac89-1584-488c-bd63-1607f03ab1e8', amr: ['pwd', 'totp'] });
       const res = await gql(app.url, '{ me { id email amr } email }', { token });
       expect(res.body).toEqual({
-        data: { me: { id: '9930ac89-1584-488c-bd63-1607f03ab1e8', email: 'user@example.com', amr: ['pwd', 'totp'] }, email: 'user@example.com' },
+        data: {
+          me: { id: '9930ac89-1584-488c-bd63-1607f03ab1e8', email: 'user@example.com', amr: ['pwd', 'totp'] },
+          email: 'user@example.com',
+        },
       });
       expect(res.headers.get('www-authenticate')).toBeNull();
     });
 
     it('reads the hanko cookie too', async () => {
-      const res = await gql(app.url, '{ me { id } }', { cookie: `theme=dark; hanko=${issuer.sign({ sub: 'c0c0c0c0-0000-4000-8000-000000000001' })}` });
+      const res = await gql(app.url, '{ me { id } }', {
+        cookie: `theme=dark; hanko=${issuer.sign({ sub: 'c0c0c0c0-0000-4000-8000-000000000001' })}`,
+      });
       expect(res.body.data?.me).toEqual({ id: 'c0c0c0c0-0000-4000-8000-000000000001' });
     });
 
@@ -96,7 +110,9 @@ export function graphqlScenarios(driver: string, adapter: AdapterName, graphqlMo
         data: { hello: 'aaaaaaaa-0000-4000-8000-000000000001', open: 'aaaaaaaa-0000-4000-8000-000000000001' },
       });
       // An invalid token on a public field is ignored, as over HTTP.
-      expect((await gql(app.url, '{ hello }', { token: issuer.sign({ exp: now() - 60, iat: now() - 120 }) })).body).toEqual({ data: { hello: null } });
+      expect((await gql(app.url, '{ hello }', { token: issuer.sign({ exp: now() - 60, iat: now() - 120 }) })).body).toEqual({
+        data: { hello: null },
+      });
     });
 
     it('answers a mixed query field by field: public data, and an error for the protected field', async () => {
@@ -107,7 +123,9 @@ export function graphqlScenarios(driver: string, adapter: AdapterName, graphqlMo
 
     it('verifies the token once per HTTP request, however many guarded fields the query has', async () => {
       const validate = jest.spyOn(app.app.get(HankoStrategy), 'validate');
-      const res = await gql(app.url, '{ me { id } email guarded a: email b: email }', { token: issuer.sign({ sub: 'bbbbbbbb-0000-4000-8000-000000000002' }) });
+      const res = await gql(app.url, '{ me { id } email guarded a: email b: email }', {
+        token: issuer.sign({ sub: 'bbbbbbbb-0000-4000-8000-000000000002' }),
+      });
       expect(res.body.errors).toBeUndefined();
       expect(res.body.data?.guarded).toBe('bbbbbbbb-0000-4000-8000-000000000002');
       expect(validate).toHaveBeenCalledTimes(1);
@@ -117,7 +135,9 @@ export function graphqlScenarios(driver: string, adapter: AdapterName, graphqlMo
     it('answers an unmet requirement with FORBIDDEN, 403 and insufficient_scope', async () => {
       const res = await gql(app.url, '{ passkeyOnly }', { token: issuer.sign({ amr: ['pwd'] }) });
       expectGraphqlRefusal(res.body, 'passkeyOnly', 'requires login with passkey', 'FORBIDDEN', 403);
-      expect(res.headers.get('www-authenticate')).toBe('Bearer realm="hanko", error="insufficient_scope", error_description="requires login with passkey"');
+      expect(res.headers.get('www-authenticate')).toBe(
+        'Bearer realm="hanko", error="insufficient_scope", error_description="requires login with passkey"',
+      );
       expect((await gql(app.url, '{ passkeyOnly }', { token: issuer.sign({ amr: ['passkey'] }) })).body.errors).toBeUndefined();
     });
 
@@ -142,13 +162,19 @@ export function graphqlScenarios(driver: string, adapter: AdapterName, graphqlMo
   describe(`GraphQL over ${driver}, an app-defined context`, () => {
     let app: StartedApp;
     beforeAll(async () => {
-      app = await startApp(adapter, [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost' }), withAppContext(), ResolversModule], []);
+      app = await startApp(
+        adapter,
+        [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost' }), withAppContext(), ResolversModule],
+        [],
+      );
     });
     afterAll(() => app.app.close());
 
     it('still finds the request and the response', async () => {
       const token = issuer.sign({ sub: 'eeeeeeee-0000-4000-8000-000000000005' });
-      expect((await gql(app.url, '{ me { id } }', { token })).body).toEqual({ data: { me: { id: 'eeeeeeee-0000-4000-8000-000000000005' } } });
+      expect((await gql(app.url, '{ me { id } }', { token })).body).toEqual({
+        data: { me: { id: 'eeeeeeee-0000-4000-8000-000000000005' } },
+      });
       const refused = await gql(app.url, '{ me { id } }');
       expectGraphqlRefusal(refused.body, 'me', 'Unauthorized', 'UNAUTHENTICATED', 401);
       expect(refused.headers.get('www-authenticate')).toBe('Bearer realm="hanko"');
@@ -158,7 +184,11 @@ export function graphqlScenarios(driver: string, adapter: AdapterName, graphqlMo
   describe(`GraphQL over ${driver}, globalGuard: false`, () => {
     let app: StartedApp;
     beforeAll(async () => {
-      app = await startApp(adapter, [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', globalGuard: false }), graphqlModule(), ResolversModule], []);
+      app = await startApp(
+        adapter,
+        [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', globalGuard: false }), graphqlModule(), ResolversModule],
+        [],
+      );
     });
     afterAll(() => app.app.close());
 

@@ -29,7 +29,14 @@ let issuer: HankoTestIssuer;
 let app: StartedApp;
 beforeAll(async () => {
   issuer = await HankoTestIssuer.start({ modulusLength: 2048 });
-  app = await startApp('express', [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', keys: { refetchCooldown: 0, fetchTimeout: 0.5 } }), HealthModule], []);
+  app = await startApp(
+    'express',
+    [
+      HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', keys: { refetchCooldown: 0, fetchTimeout: 0.5 } }),
+      HealthModule,
+    ],
+    [],
+  );
 });
 afterAll(async () => {
   await app.app.close();

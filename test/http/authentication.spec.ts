@@ -22,7 +22,11 @@ describe.each(ADAPTERS)('authentication over %s', (adapter) => {
   let url: string;
 
   beforeAll(async () => {
-    started = await startApp(adapter, [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', tokenCache: false })], controllers);
+    started = await startApp(
+      adapter,
+      [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', tokenCache: false })],
+      controllers,
+    );
     url = started.url;
   });
   afterAll(() => started.app.close());
@@ -119,9 +123,7 @@ describe.each(ADAPTERS)('authentication over %s', (adapter) => {
     const refused = async (token: string, description: string) => {
       const res = await call(url, '/protected', { token });
       expect(res.status).toBe(401);
-      expect(res.headers.get('www-authenticate')).toBe(
-        `Bearer realm="hanko", error="invalid_token", error_description="${description}"`,
-      );
+      expect(res.headers.get('www-authenticate')).toBe(`Bearer realm="hanko", error="invalid_token", error_description="${description}"`);
       expect(res.body).toEqual({ statusCode: 401, message: description, error: 'Unauthorized' });
       expect(res.text).not.toContain(token);
     };

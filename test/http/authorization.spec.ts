@@ -65,14 +65,20 @@ afterAll(() => issuer.close());
 describe.each(ADAPTERS)('authorization from Hanko claims over %s', (adapter) => {
   let app: StartedApp;
   beforeAll(async () => {
-    app = await startApp(adapter, [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost' })], [AdminController, SecureController]);
+    app = await startApp(
+      adapter,
+      [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost' })],
+      [AdminController, SecureController],
+    );
   });
   afterAll(() => app.app.close());
 
   const forbidden = async (path: string, claims: Record<string, unknown>, description: string) => {
     const res = await call(app.url, path, { token: issuer.sign(claims) });
     expect(res.status).toBe(403);
-    expect(res.headers.get('www-authenticate')).toBe(`Bearer realm="hanko", error="insufficient_scope", error_description="${description}"`);
+    expect(res.headers.get('www-authenticate')).toBe(
+      `Bearer realm="hanko", error="insufficient_scope", error_description="${description}"`,
+    );
     expect(res.body).toEqual({ statusCode: 403, message: description, error: 'Forbidden' });
   };
 

@@ -27,7 +27,10 @@ describe.each(ADAPTERS)('module configuration over %s', (adapter) => {
     const { app, url } = await startApp(
       adapter,
       [
-        await ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ HANKO_API_URL: issuer.apiUrl, HANKO_AUDIENCE: 'app.example.com' })] }),
+        await ConfigModule.forRoot({
+          ignoreEnvFile: true,
+          load: [() => ({ HANKO_API_URL: issuer.apiUrl, HANKO_AUDIENCE: 'app.example.com' })],
+        }),
         HankoAuthModule.forRootAsync({
           imports: [ConfigModule],
           inject: [ConfigService],
@@ -79,18 +82,30 @@ describe.each(ADAPTERS)('module configuration over %s', (adapter) => {
   });
 
   it('keeps a tenant path prefix in the JWKS URL', async () => {
-    const { app, url } = await startApp(adapter, [HankoAuthModule.forRoot({ apiUrl: `${tenant.apiUrl}/`, audience: 'localhost' })], controllers);
+    const { app, url } = await startApp(
+      adapter,
+      [HankoAuthModule.forRoot({ apiUrl: `${tenant.apiUrl}/`, audience: 'localhost' })],
+      controllers,
+    );
     expect((await call(url, '/protected', { token: tenant.sign() })).status).toBe(200);
     expect(tenant.jwksRequests).toBeGreaterThan(0);
     await app.close();
   });
 
   it('uses a custom cookie name, and no cookie at all with cookieName: false', async () => {
-    const custom = await startApp(adapter, [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'app.example.com', cookieName: 'sid' })], controllers);
+    const custom = await startApp(
+      adapter,
+      [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'app.example.com', cookieName: 'sid' })],
+      controllers,
+    );
     expect((await call(custom.url, '/protected', { cookie: `sid=${issuer.sign()}` })).status).toBe(200);
     expect((await call(custom.url, '/protected', { cookie: `hanko=${issuer.sign()}` })).status).toBe(401);
     await custom.app.close();
-    const none = await startApp(adapter, [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'app.example.com', cookieName: false })], controllers);
+    const none = await startApp(
+      adapter,
+      [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'app.example.com', cookieName: false })],
+      controllers,
+    );
     expect((await call(none.url, '/protected', { cookie: `hanko=${issuer.sign()}` })).status).toBe(401);
     expect((await call(none.url, '/protected', { token: issuer.sign() })).status).toBe(200);
     await none.app.close();
@@ -119,7 +134,11 @@ describe('bootstrap fails on bad options, naming the option', () => {
     await moduleRef.close();
   };
   const cases: Array<[string, unknown, RegExp]> = [
-    ['missing apiUrl', { audience: 'x' }, /HankoAuthModule: apiUrl is required \(the Hanko API URL, e\.g\. https:\/\/<project>\.hanko\.io\)/],
+    [
+      'missing apiUrl',
+      { audience: 'x' },
+      /HankoAuthModule: apiUrl is required \(the Hanko API URL, e\.g\. https:\/\/<project>\.hanko\.io\)/,
+    ],
     ['apiUrl not a URL', { apiUrl: 'hanko.io', audience: 'x' }, /apiUrl is not a valid URL/],
     ['plain http to a remote host', { apiUrl: 'http://hanko.example.com', audience: 'x' }, /apiUrl must use https:/],
     ['another scheme', { apiUrl: 'ftp://hanko.example.com', audience: 'x' }, /apiUrl must use https:/],
@@ -129,22 +148,42 @@ describe('bootstrap fails on bad options, naming the option', () => {
     ['issuer of the wrong type', { apiUrl: 'https://p.hanko.io', audience: 'x', issuer: 5 }, /issuer must be/],
     ['bad cookie name', { apiUrl: 'https://p.hanko.io', audience: 'x', cookieName: 'a b' }, /cookieName must be/],
     ['negative clockTolerance', { apiUrl: 'https://p.hanko.io', audience: 'x', clockTolerance: -1 }, /clockTolerance must be/],
-    ['keys.fetchTimeout as a string', { apiUrl: 'https://p.hanko.io', audience: 'x', keys: { fetchTimeout: '5' } }, /keys\.fetchTimeout must be/],
-    ['tokenCache.maxEntries zero', { apiUrl: 'https://p.hanko.io', audience: 'x', tokenCache: { maxEntries: 0 } }, /tokenCache\.maxEntries must be/],
+    [
+      'keys.fetchTimeout as a string',
+      { apiUrl: 'https://p.hanko.io', audience: 'x', keys: { fetchTimeout: '5' } },
+      /keys\.fetchTimeout must be/,
+    ],
+    [
+      'tokenCache.maxEntries zero',
+      { apiUrl: 'https://p.hanko.io', audience: 'x', tokenCache: { maxEntries: 0 } },
+      /tokenCache\.maxEntries must be/,
+    ],
     ['a misspelt option', { apiUrl: 'https://p.hanko.io', audiences: 'x', audience: 'x' }, /HankoAuthModule: audiences is not an option/],
-    ['a misspelt nested option', { apiUrl: 'https://p.hanko.io', audience: 'x', revocation: { cacheTTL: 5 } }, /revocation\.cacheTTL is not an option/],
+    [
+      'a misspelt nested option',
+      { apiUrl: 'https://p.hanko.io', audience: 'x', revocation: { cacheTTL: 5 } },
+      /revocation\.cacheTTL is not an option/,
+    ],
     ['keys.ca that is not PEM text', { apiUrl: 'https://p.hanko.io', audience: 'x', keys: { ca: 123 } }, /keys\.ca must be PEM text/],
-    ['an http.Agent for an https: apiUrl', { apiUrl: 'https://p.hanko.io', audience: 'x', keys: { agent: new http.Agent({ keepAlive: true }) } }, /keys\.agent must be an https\.Agent/],
-    ['sharedCache with cacheTtl 0', { apiUrl: 'https://p.hanko.io', audience: 'x', revocation: { sharedCache: true, cacheTtl: 0 } }, /revocation\.cacheTtl must be above 0 with sharedCache/],
+    [
+      'an http.Agent for an https: apiUrl',
+      { apiUrl: 'https://p.hanko.io', audience: 'x', keys: { agent: new http.Agent({ keepAlive: true }) } },
+      /keys\.agent must be an https\.Agent/,
+    ],
+    [
+      'sharedCache with cacheTtl 0',
+      { apiUrl: 'https://p.hanko.io', audience: 'x', revocation: { sharedCache: true, cacheTtl: 0 } },
+      /revocation\.cacheTtl must be above 0 with sharedCache/,
+    ],
   ];
   it.each(cases)('%s', async (_name, options, message) => {
     await expect(boot(options)).rejects.toThrow(message);
   });
 
   it('globalGuard that is not a boolean', () => {
-    expect(() => HankoAuthModule.forRoot({ apiUrl: 'https://p.hanko.io', audience: 'x', globalGuard: 'yes' as unknown as boolean })).toThrow(
-      /globalGuard must be true or false/,
-    );
+    expect(() =>
+      HankoAuthModule.forRoot({ apiUrl: 'https://p.hanko.io', audience: 'x', globalGuard: 'yes' as unknown as boolean }),
+    ).toThrow(/globalGuard must be true or false/);
   });
 
   it('accepts http: only for loopback hosts', async () => {
@@ -177,7 +216,11 @@ describe('contexts the guard cannot read yet', () => {
     class Resolver {
       field() {}
     }
-    const context = new ExecutionContextHost([{}, {}, { connectionParams: { authorization: 'Bearer x' } }, {}], Resolver, Resolver.prototype.field);
+    const context = new ExecutionContextHost(
+      [{}, {}, { connectionParams: { authorization: 'Bearer x' } }, {}],
+      Resolver,
+      Resolver.prototype.field,
+    );
     context.setType('graphql');
     await expect(guard.canActivate(context)).rejects.toThrow('Unauthorized');
     await moduleRef.close();

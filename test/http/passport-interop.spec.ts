@@ -41,7 +41,11 @@ describe.each(ADAPTERS)('next to the app’s own Passport strategies over %s', (
   let started: StartedApp;
 
   beforeAll(async () => {
-    started = await startApp(adapter, [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost' })], [PassportGuardedController]);
+    started = await startApp(
+      adapter,
+      [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost' })],
+      [PassportGuardedController],
+    );
   });
   afterAll(() => started.app.close());
 

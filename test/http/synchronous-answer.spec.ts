@@ -26,7 +26,9 @@ function httpContext(token: string) {
 
 beforeAll(async () => {
   issuer = await HankoTestIssuer.start({ audience: ['app.example.com'] });
-  ({ moduleRef, guard } = await bootGuard([HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'app.example.com', keys: { refetchCooldown: 0 } })]));
+  ({ moduleRef, guard } = await bootGuard([
+    HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'app.example.com', keys: { refetchCooldown: 0 } }),
+  ]));
 });
 afterAll(async () => {
   await moduleRef.close();

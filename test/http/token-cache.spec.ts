@@ -25,7 +25,11 @@ afterEach(async () => {
 });
 
 async function boot(options: Partial<HankoAuthOptions>) {
-  started = await startApp('express', [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', ...options })], [ProtectedController]);
+  started = await startApp(
+    'express',
+    [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', ...options })],
+    [ProtectedController],
+  );
   // A verification that overlaps the first key fetch is not remembered (the key set changed under
   // it), so let the boot-time fetch finish before counting.
   await started.app.get(HankoKeySource).refresh();

@@ -31,7 +31,13 @@ beforeAll(async () => {
   issuer = await FaultyIssuer.start(); // RSA-4096, like Hanko
   started = await startApp(
     'express',
-    [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', keys: { cacheMaxAge: 2, refetchCooldown: COOLDOWN_S, fetchTimeout: 0.5 } })],
+    [
+      HankoAuthModule.forRoot({
+        apiUrl: issuer.apiUrl,
+        audience: 'localhost',
+        keys: { cacheMaxAge: 2, refetchCooldown: COOLDOWN_S, fetchTimeout: 0.5 },
+      }),
+    ],
     [ProtectedController],
   );
 });

@@ -42,7 +42,9 @@ describe.each(ADAPTERS)('session revocation over %s', (adapter) => {
     const first = issuer.sign();
     const sameSession = issuer.sign({ session_id: sessionOf(first) });
     const before = { ...issuer.validateRequests };
-    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => call(app.url, '/protected', { token: i % 2 ? first : sameSession })));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => call(app.url, '/protected', { token: i % 2 ? first : sameSession })),
+    );
     expect(results.every((r) => r.status === 200)).toBe(true);
     expect(issuer.validateRequests.GET - before.GET).toBe(1);
     expect(issuer.validateRequests.POST - before.POST).toBe(0);
@@ -70,7 +72,11 @@ describe.each(ADAPTERS)('session revocation over %s', (adapter) => {
 
 describe('revocation configuration', () => {
   it('is off by default: no call to Hanko', async () => {
-    const app = await startApp('express', [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost' })], [ProtectedController]);
+    const app = await startApp(
+      'express',
+      [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost' })],
+      [ProtectedController],
+    );
     const before = issuer.validateRequests.GET;
     expect((await call(app.url, '/protected', { token: issuer.sign() })).status).toBe(200);
     expect(issuer.validateRequests.GET).toBe(before);
@@ -79,7 +85,14 @@ describe('revocation configuration', () => {
 
   it('sharedCache without CacheModule stops bootstrap, naming the option', async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', revocation: { sharedCache: true }, keys: { prefetch: false } })],
+      imports: [
+        HankoAuthModule.forRoot({
+          apiUrl: issuer.apiUrl,
+          audience: 'localhost',
+          revocation: { sharedCache: true },
+          keys: { prefetch: false },
+        }),
+      ],
     }).compile();
     await expect(moduleRef.init()).rejects.toThrow(/HankoAuthModule: revocation\.sharedCache needs CacheModule/);
     await moduleRef.close().catch(() => undefined);

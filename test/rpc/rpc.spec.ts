@@ -131,7 +131,11 @@ describeRpc('a TCP microservice on loopback', async () => {
     controllers: [OrdersController, StatusController],
   }).compile();
   const logger = new CapturingLogger();
-  const microservice: INestMicroservice = moduleRef.createNestMicroservice({ transport: Transport.TCP, options: { host: '127.0.0.1', port: 0 }, logger });
+  const microservice: INestMicroservice = moduleRef.createNestMicroservice({
+    transport: Transport.TCP,
+    options: { host: '127.0.0.1', port: 0 },
+    logger,
+  });
   microservice.useLogger(logger);
   await microservice.listen();
   return { port: tcpPort(microservice.unwrap()), close: () => microservice.close(), logger };
@@ -141,11 +145,16 @@ let hybrid: StartedApp;
 describeRpc(
   'a hybrid app (HTTP + TCP microservice, inheritAppConfig)',
   async () => {
-    hybrid = await startApp('express', [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost' })], [OrdersController, StatusController], async (app) => {
-      // Without inheritAppConfig Nest applies no global guard (APP_GUARD included) to the microservice.
-      app.connectMicroservice({ transport: Transport.TCP, options: { host: '127.0.0.1', port: 0 } }, { inheritAppConfig: true });
-      await app.startAllMicroservices();
-    });
+    hybrid = await startApp(
+      'express',
+      [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost' })],
+      [OrdersController, StatusController],
+      async (app) => {
+        // Without inheritAppConfig Nest applies no global guard (APP_GUARD included) to the microservice.
+        app.connectMicroservice({ transport: Transport.TCP, options: { host: '127.0.0.1', port: 0 } }, { inheritAppConfig: true });
+        await app.startAllMicroservices();
+      },
+    );
     return { port: tcpPort(hybrid.app.getMicroservices()[0].unwrap()), close: () => hybrid.app.close(), logger: hybrid.logger };
   },
   () => {
@@ -168,10 +177,15 @@ describe('a hybrid app without inheritAppConfig', () => {
   }
 
   it('is protected by @UseGuards(HankoGuard) on the controller, which Nest applies to every transport', async () => {
-    const app = await startApp('express', [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost' })], [GuardedOrdersController], async (nest) => {
-      nest.connectMicroservice({ transport: Transport.TCP, options: { host: '127.0.0.1', port: 0 } });
-      await nest.startAllMicroservices();
-    });
+    const app = await startApp(
+      'express',
+      [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost' })],
+      [GuardedOrdersController],
+      async (nest) => {
+        nest.connectMicroservice({ transport: Transport.TCP, options: { host: '127.0.0.1', port: 0 } });
+        await nest.startAllMicroservices();
+      },
+    );
     const client = tcpClient(tcpPort(app.app.getMicroservices()[0].unwrap()));
     try {
       expect(await ask(client, 'orders.list')).toEqual({ error: { status: 'error', statusCode: 401, message: 'Unauthorized' } });

@@ -18,7 +18,9 @@ export class RedisServer {
       throw new Error('redis-server is not installed: apt-get install -y redis-server (.ci/run does this)');
     }
     // Default: below the ephemeral range, randomised so parallel test files don't collide.
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
     for (let attempt = 0; attempt < 50; attempt++) {
       if (await canConnect(port)) return new RedisServer(child, port);
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -112,4 +112,3 @@ export class WsForgetfulGateway {
     return { event: 'hello', data: { ok: true } };
   }
 }
-

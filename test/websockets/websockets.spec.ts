@@ -9,7 +9,14 @@ import { HankoKeySource } from '../../src/keys/hanko-key.source.js';
 import { startApp, type StartedApp } from '../support/app.factory.js';
 import { FaultyIssuer } from '../support/faulty-issuer.js';
 import { expectNoLeak } from '../support/refusal.expect.js';
-import { EventsGateway, ExplicitlyGuardedGateway, StrictGateway, WsEventsGateway, WsForgetfulGateway, WsStrictGateway } from '../support/test.gateways.js';
+import {
+  EventsGateway,
+  ExplicitlyGuardedGateway,
+  StrictGateway,
+  WsEventsGateway,
+  WsForgetfulGateway,
+  WsStrictGateway,
+} from '../support/test.gateways.js';
 import { claimsOf } from '../support/token.forge.js';
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -25,7 +32,13 @@ const sign = (claims: Record<string, unknown> = {}) => hanko.sign(claims, { kid:
 
 const hankoModule = () =>
   // No verified-token cache and no clock tolerance: what is reused is the connection's outcome, and expiry shows at once.
-  HankoAuthModule.forRoot({ apiUrl: hanko.apiUrl, audience: 'localhost', tokenCache: false, clockTolerance: 0, keys: { refetchCooldown: 0 } });
+  HankoAuthModule.forRoot({
+    apiUrl: hanko.apiUrl,
+    audience: 'localhost',
+    tokenCache: false,
+    clockTolerance: 0,
+    keys: { refetchCooldown: 0 },
+  });
 
 describe('socket.io gateways', () => {
   @Module({ providers: [EventsGateway, StrictGateway] })
@@ -111,7 +124,9 @@ describe('socket.io gateways', () => {
 
     it('an unmet requirement: 403 with the requirement', async () => {
       const socket = await connect('', { token: sign({ amr: ['pwd'] }) });
-      expect(await ask(socket, 'passkey')).toEqual({ exception: { status: 'error', statusCode: 403, error: 'Forbidden', message: 'requires login with passkey' } });
+      expect(await ask(socket, 'passkey')).toEqual({
+        exception: { status: 'error', statusCode: 403, error: 'Forbidden', message: 'requires login with passkey' },
+      });
     });
 
     it('@Public() messages get the user when the handshake had a valid token, and ignore an invalid one', async () => {
@@ -136,7 +151,9 @@ describe('socket.io gateways', () => {
       const socket = await connect('', { token: sign({ exp }) });
       expect((await ask(socket, 'me/id')).ack).toBeDefined();
       await sleep(exp * 1000 - Date.now() + 100);
-      expect(await ask(socket, 'me/id')).toEqual({ exception: { status: 'error', statusCode: 401, error: 'Unauthorized', message: 'token expired' } });
+      expect(await ask(socket, 'me/id')).toEqual({
+        exception: { status: 'error', statusCode: 401, error: 'Unauthorized', message: 'token expired' },
+      });
       // And a public handler no longer sees a user.
       expect(await ask(socket, 'hello')).toEqual({ ack: { user: null } });
     });
@@ -165,7 +182,9 @@ describe('socket.io gateways', () => {
       expect(await ask(socket, 'me/id')).toEqual({ ack: { id: 'f1f1f1f1-0000-4000-8000-000000000001' } });
       hanko.published.delete(retired.kid);
       await app.app.get(HankoKeySource).refresh();
-      expect(await ask(socket, 'me/id')).toEqual({ exception: { status: 'error', statusCode: 401, error: 'Unauthorized', message: 'unknown signing key' } });
+      expect(await ask(socket, 'me/id')).toEqual({
+        exception: { status: 'error', statusCode: 401, error: 'Unauthorized', message: 'unknown signing key' },
+      });
       expect(await ask(socket, 'hello')).toEqual({ ack: { user: null } });
     });
   });
@@ -175,7 +194,9 @@ describe('socket.io gateways', () => {
       const error = (await connect('/strict').catch((e: unknown) => e)) as Error & { data?: unknown };
       expect(error.message).toBe('Unauthorized');
       expect(error.data).toEqual({ status: 'error', statusCode: 401, message: 'Unauthorized' });
-      const expired = (await connect('/strict', { token: sign({ exp: now() - 60, iat: now() - 120 }) }).catch((e: unknown) => e)) as Error & { data?: unknown };
+      const expired = (await connect('/strict', { token: sign({ exp: now() - 60, iat: now() - 120 }) }).catch(
+        (e: unknown) => e,
+      )) as Error & { data?: unknown };
       expect(expired.message).toBe('token expired');
       expect(expired.data).toEqual({ status: 'error', statusCode: 401, error: 'Unauthorized', message: 'token expired' });
     });
@@ -196,7 +217,11 @@ describe('socket.io gateway with @UseGuards(HankoGuard) and globalGuard: false (
   class GatewaysModule {}
 
   it('refuses anonymous messages and serves a live session', async () => {
-    const app = await startApp('express', [HankoAuthModule.forRoot({ apiUrl: hanko.apiUrl, audience: 'localhost', globalGuard: false }), GatewaysModule], []);
+    const app = await startApp(
+      'express',
+      [HankoAuthModule.forRoot({ apiUrl: hanko.apiUrl, audience: 'localhost', globalGuard: false }), GatewaysModule],
+      [],
+    );
     const open = (auth: Record<string, string>) => {
       const socket = io(`${app.url}/guarded`, { transports: ['websocket'], reconnection: false, auth });
       return new Promise<Socket>((resolve, reject) => socket.once('connect', () => resolve(socket)).once('connect_error', reject));
@@ -293,7 +318,9 @@ describe('`ws` adapter gateways', () => {
   });
 
   it('can close a connection without a live session at once', async () => {
-    const client = new WebSocket(`${wsUrl}/ws/strict`, { headers: { authorization: `Bearer ${sign({ exp: now() - 60, iat: now() - 120 })}` } });
+    const client = new WebSocket(`${wsUrl}/ws/strict`, {
+      headers: { authorization: `Bearer ${sign({ exp: now() - 60, iat: now() - 120 })}` },
+    });
     clients.push(client);
     const [code, reason] = await new Promise<[number, string]>((resolve) => client.once('close', (c, r) => resolve([c, String(r)])));
     expect([code, reason]).toEqual([1008, 'token expired']);

@@ -79,6 +79,13 @@ describe.each(ADAPTERS)('a hanging Hanko during revocation checks (%s)', (adapte
         `after the timeout; latency ms of the rest p50 ${percentile(quick, 50).toFixed(1)} p99 ${percentile(quick, 99).toFixed(1)} ` +
         `max ${quick[quick.length - 1].toFixed(1)}; overall max ${ms[ms.length - 1].toFixed(1)}`,
     );
+    // One request at a time during the outage (no queueing in our own load generator): the latency a client sees.
+    const sequential = (await load(app, tokens, 100, 1)).map((r) => r.ms).sort((a, b) => a - b);
+    console.log(
+      `revocation outage (${adapter}), one request at a time: latency ms p50 ${percentile(sequential, 50).toFixed(1)} ` +
+        `p99 ${percentile(sequential, 99).toFixed(1)} max ${sequential[sequential.length - 1].toFixed(1)}`,
+    );
+    expect(issuer.validateRequests.GET - before).toBe(calls);
     expect(results.every((r) => r.status === 503 && r.retryAfter >= 1)).toBe(true);
     // At most maxConcurrentCalls calls before the first one times out, then no probe within probeInterval.
     expect(calls).toBeLessThanOrEqual(4);

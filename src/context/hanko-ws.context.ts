@@ -1,9 +1,12 @@
 import { BEARER_SCHEME, type HankoTokenCarrier } from '../token/hanko-token.extractor.js';
+import { HANKO_HANDSHAKE } from './hanko-request.slots.js';
 import { asObject, type HankoRequest } from './hanko-request.types.js';
 
 /** The parts of a socket.io Socket we read. */
 interface SocketIoClient {
   handshake?: { headers?: unknown; auth?: { token?: unknown } };
+  /** The upgrade (or first polling) request: Node's raw header list. */
+  request?: { rawHeaders?: unknown };
 }
 
 /**
@@ -25,10 +28,18 @@ export function getHankoWsRequest(client: unknown, upgradeRequest?: HankoTokenCa
   if (key === undefined) return undefined;
   const known = connections.get(key);
   if (known !== undefined) return known;
-  const handshake = asObject<SocketIoClient>(key)?.handshake;
+  const socketIo = asObject<SocketIoClient>(key);
+  const handshake = socketIo?.handshake;
   const headers = asObject<Record<string, string | string[] | undefined>>(upgradeRequest?.headers ?? handshake?.headers);
   if (headers === undefined) return undefined;
-  const request: HankoRequest = { headers: { ...headers, authorization: authorization(headers.authorization, handshake?.auth?.token) } };
+  const rawHeaders = upgradeRequest !== undefined ? upgradeRequest.rawHeaders : socketIo?.request?.rawHeaders;
+  const request: HankoRequest = {
+    headers: { ...headers, authorization: authorization(headers.authorization, handshake?.auth?.token) },
+    // Kept so that several Authorization headers in the handshake are refused, as over HTTP.
+    rawHeaders: Array.isArray(rawHeaders) ? (rawHeaders as string[]) : undefined,
+    // A browser sends the cookie with a handshake any page opens: the extractor checks its Origin.
+    [HANKO_HANDSHAKE]: true,
+  };
   connections.set(key, request);
   return request;
 }

@@ -51,7 +51,10 @@ function withExtras(module: DynamicModule, { globalGuard, tokenExtractor }: Hank
   const extra: Provider[] = [];
   if (tokenExtractor !== undefined) {
     // Anything else would skip the checks every extractor inherits (several headers or cookies, origins).
-    if (typeof tokenExtractor !== 'function' || !(tokenExtractor.prototype instanceof HankoTokenExtractor)) {
+    const isExtractor =
+      typeof tokenExtractor === 'function' &&
+      (tokenExtractor === HankoTokenExtractor || tokenExtractor.prototype instanceof HankoTokenExtractor);
+    if (!isExtractor) {
       throw new HankoConfigurationError('tokenExtractor', 'must be a class that extends HankoTokenExtractor');
     }
     extra.push({ provide: HankoTokenExtractor, useClass: tokenExtractor });

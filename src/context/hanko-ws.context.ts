@@ -1,3 +1,4 @@
+import type { ContextType, ExecutionContext, Type } from '@nestjs/common';
 import { BEARER_SCHEME, type HankoTokenCarrier } from '../token/hanko-token.extractor.js';
 import { HANKO_HANDSHAKE } from './hanko-request.slots.js';
 import { asObject, type HankoRequest } from './hanko-request.types.js';
@@ -51,4 +52,25 @@ function authorization(header: string | string[] | undefined, payloadToken: unkn
   if (headerIsBearer || typeof payloadToken !== 'string' || payloadToken === '') return header;
   // "Bearer <jwt>" or the bare token; the extractor then applies its usual rules to either.
   return BEARER_SCHEME.test(payloadToken) ? payloadToken : `Bearer ${payloadToken}`;
+}
+
+/**
+ * The execution context of a connection being authenticated (no message yet): type `ws`, the
+ * client as `getClient()`, no data. What an overridden `HankoGuard.getRequest()` is asked with from
+ * `authenticateConnection()`; `getClass()`/`getHandler()` name the caller, which carries no route metadata.
+ */
+export function wsConnectionContext(client: object, caller: { readonly constructor: Type; readonly handler: Function }): ExecutionContext {
+  // Positional like Nest's own contexts: a gateway's arguments are (client, data).
+  const args: unknown[] = [client, undefined];
+  const at = <T>(index: number) => args[index] as T;
+  return {
+    getType: <T extends string = ContextType>() => 'ws' as T,
+    getArgs: <T extends any[] = any[]>() => args as T,
+    getArgByIndex: at,
+    getClass: <T = any>() => caller.constructor as Type<T>,
+    getHandler: () => caller.handler,
+    switchToWs: () => ({ getClient: () => at(0), getData: () => at(1), getPattern: () => '' }),
+    switchToHttp: () => ({ getRequest: () => at(0), getResponse: () => at(1), getNext: () => at(2) }),
+    switchToRpc: () => ({ getData: () => at(0), getContext: () => at(1) }),
+  };
 }

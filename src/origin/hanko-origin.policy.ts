@@ -37,7 +37,7 @@ export function parseAllowedOrigins(value: unknown): readonly string[] {
   const name = 'websocket.allowedOrigins';
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw new HankoConfigurationError(name, 'must be an array of origins such as https://app.example.com');
-  return value.map((entry: unknown) => {
+  return value.map((entry: unknown): string => {
     let url: URL | undefined;
     try {
       url = typeof entry === 'string' ? new URL(entry) : undefined;
@@ -45,12 +45,13 @@ export function parseAllowedOrigins(value: unknown): readonly string[] {
       url = undefined;
     }
     // An origin is scheme, host and port only: a path, a wildcard or a trailing slash would never match.
-    if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== entry) {
+    const exact = url !== undefined && (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === entry;
+    if (!exact || url?.hostname.includes('*')) {
       throw new HankoConfigurationError(
         name,
         `must list origins exactly as browsers send them (scheme://host[:port], no path or wildcard); got ${JSON.stringify(entry)}`,
       );
     }
-    return url.origin;
+    return entry as string;
   });
 }

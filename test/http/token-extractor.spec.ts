@@ -68,7 +68,7 @@ describe('tokenExtractor validation (when the module is declared)', () => {
     ['a class that does not extend HankoTokenExtractor', class NotAnExtractor {}],
     ['HankoTokenExtractor itself is fine', HankoTokenExtractor],
     ['a plain object', { extract: () => undefined }],
-  ])('%s', (name, value) => {
+  ])('%s', (_name, value) => {
     const declare = () => HankoAuthModule.forRoot({ apiUrl: 'https://hanko.example.com', audience: 'x', tokenExtractor: value as never });
     if (value === HankoTokenExtractor) expect(declare).not.toThrow();
     else expect(declare).toThrow(new HankoConfigurationError('tokenExtractor', 'must be a class that extends HankoTokenExtractor'));

@@ -9,7 +9,7 @@ import { HankoTestIssuer } from '../../src/testing/index.js';
 import { createSampleApp, type SampleApp } from '../../sample/sample.app.js';
 import { claimsOf } from '../support/token.forge.js';
 
-// Debian's chromium, driven by playwright-core; flags from ../shared/TOOLCHAIN.md (no internet here).
+// Debian's chromium, driven by playwright-core; the flags keep it off the network (there is no internet here).
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = [
   '--headless',

@@ -12,7 +12,7 @@ export interface SampleApp {
   /** The in-process stand-in for Hanko, only when asked for (HANKO_DEV_ISSUER=1 or `--dev-issuer`). */
   devIssuer: HankoTestIssuer | undefined;
   /** Closes the app, then the dev issuer. */
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 export interface SampleStartOptions {

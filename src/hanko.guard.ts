@@ -95,9 +95,7 @@ export class HankoGuard implements CanActivate {
     // Registers the handshake first (a `ws` client keeps none), then asks getRequest() like every
     // message does, so an override that reads the token elsewhere holds for the handshake too.
     getHankoWsRequest(client, upgradeRequest);
-    const request = this.getRequest(
-      wsConnectionContext(client, { constructor: this.constructor as Type, handler: this.authenticateConnection }),
-    );
+    const request = this.getRequest(wsConnectionContext(client, this.constructor as Type));
     const outcome: HankoOutcome = request === undefined ? { failure: 'missing' } : await this.authenticate(request, true);
     if (outcome.user === undefined) throw await toTransportException('ws', this.exceptionFor(outcome.failure));
     return outcome.user;

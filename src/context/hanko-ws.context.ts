@@ -54,21 +54,25 @@ function authorization(header: string | string[] | undefined, payloadToken: unkn
   return BEARER_SCHEME.test(payloadToken) ? payloadToken : `Bearer ${payloadToken}`;
 }
 
+/** Stands for the handshake in a connection context: a function without route metadata. */
+function connectionHandshake(): void {}
+
 /**
  * The execution context of a connection being authenticated (no message yet): type `ws`, the
  * client as `getClient()`, no data. What an overridden `HankoGuard.getRequest()` is asked with from
- * `authenticateConnection()`; `getClass()`/`getHandler()` name the caller, which carries no route metadata.
+ * `authenticateConnection()`; `getClass()` is the guard's class, `getHandler()` a function that
+ * carries no route metadata (there is no handler yet).
  */
-export function wsConnectionContext(client: object, caller: { readonly constructor: Type; readonly handler: Function }): ExecutionContext {
+export function wsConnectionContext(client: object, guardClass: Type): ExecutionContext {
   // Positional like Nest's own contexts: a gateway's arguments are (client, data).
   const args: unknown[] = [client, undefined];
   const at = <T>(index: number) => args[index] as T;
   return {
     getType: <T extends string = ContextType>() => 'ws' as T,
-    getArgs: <T extends any[] = any[]>() => args as T,
+    getArgs: <T extends unknown[] = unknown[]>() => args as T,
     getArgByIndex: at,
-    getClass: <T = any>() => caller.constructor as Type<T>,
-    getHandler: () => caller.handler,
+    getClass: <T = unknown>() => guardClass as Type<T>,
+    getHandler: () => connectionHandshake,
     switchToWs: () => ({ getClient: () => at(0), getData: () => at(1), getPattern: () => '' }),
     switchToHttp: () => ({ getRequest: () => at(0), getResponse: () => at(1), getNext: () => at(2) }),
     switchToRpc: () => ({ getData: () => at(0), getContext: () => at(1) }),

@@ -38,20 +38,23 @@ export function parseAllowedOrigins(value: unknown): readonly string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw new HankoConfigurationError(name, 'must be an array of origins such as https://app.example.com');
   return value.map((entry: unknown): string => {
-    let url: URL | undefined;
-    try {
-      url = typeof entry === 'string' ? new URL(entry) : undefined;
-    } catch {
-      url = undefined;
-    }
     // An origin is scheme, host and port only: a path, a wildcard or a trailing slash would never match.
-    const exact = url !== undefined && (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === entry;
-    if (!exact || url?.hostname.includes('*')) {
+    if (typeof entry !== 'string' || !isSerializedOrigin(entry)) {
       throw new HankoConfigurationError(
         name,
         `must list origins exactly as browsers send them (scheme://host[:port], no path or wildcard); got ${JSON.stringify(entry)}`,
       );
     }
-    return entry as string;
+    return entry;
   });
+}
+
+function isSerializedOrigin(entry: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(entry);
+  } catch {
+    return false;
+  }
+  return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === entry && !url.hostname.includes('*');
 }

@@ -38,7 +38,7 @@ class QueryTokenGateway implements OnGatewayInit {
     namespace.use(
       (socket, next) =>
         void this.guard.authenticateConnection(socket).then((user) => {
-          socket.data.userId = user.id;
+          (socket.data as { userId?: string }).userId = user.id;
           next();
         }, next),
     );
@@ -104,7 +104,7 @@ describe.each(ADAPTERS)('socket.io handshakes over %s', (adapter) => {
     });
   }
 
-  function ask(socket: Socket, event: string): Promise<{ ack?: any; exception?: any }> {
+  function ask(socket: Socket, event: string): Promise<{ ack?: unknown; exception?: unknown }> {
     return new Promise((resolve) => {
       socket.once('exception', (exception: unknown) => resolve({ exception }));
       socket.emit(event, {}, (ack: unknown) => resolve({ ack }));
@@ -191,7 +191,7 @@ describe.each(ADAPTERS)('`ws` adapter handshakes over %s', (adapter) => {
       client.once('close', (code, reason) => resolve({ closed: [code, String(reason)] }));
       client.once('error', reject);
       client.once('open', () => {
-        client.once('message', (raw) => resolve({ answer: JSON.parse(String(raw)) }));
+        client.once('message', (raw) => resolve({ answer: JSON.parse((raw as Buffer).toString('utf8')) as unknown }));
         client.send(JSON.stringify({ event: 'me', data: {} }));
       });
     });

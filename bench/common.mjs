@@ -42,16 +42,19 @@ export function canPin() {
   return tasksetWorks;
 }
 
-/** Spawns `node script args…`, pinned to `core` when possible. stdin stays open: children exit when it closes. */
-export function spawnNode(script, args, { core, env, execArgv = [] } = {}) {
+/**
+ * Spawns `node script args…` (this Node, or the binary `node` names), pinned to `core` when possible.
+ * stdin stays open: children exit when it closes.
+ */
+export function spawnNode(script, args, { core, env, execArgv = [], node = process.execPath } = {}) {
   const nodeArgs = [...execArgv, script, ...args];
   const pinned = core !== undefined && canPin();
   const child = pinned
-    ? spawn('taskset', ['-c', String(core), process.execPath, ...nodeArgs], {
+    ? spawn('taskset', ['-c', String(core), node, ...nodeArgs], {
         stdio: ['pipe', 'pipe', 'pipe'],
         env: { ...process.env, ...env },
       })
-    : spawn(process.execPath, nodeArgs, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    : spawn(node, nodeArgs, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   child.pinnedTo = pinned ? core : undefined;
   return child;
 }

@@ -456,6 +456,87 @@ async function measureHeap(poolFile) {
   }
 }
 
+async function measureExtras(jwksBase, poolFile, tokens) {
+  // Cold caches: 100 concurrent requests (distinct tokens, one connection each) right after boot.
+  console.log('\nCold key cache, 100 concurrent requests right after boot (distinct tokens):');
+  await Promise.all(COLD.map((v) => startApp(v, jwksBase)));
+
+  const coldResults = [];
+  for (const v of COLD) {
+    const statuses = {};
+    const answers = await Promise.allSettled(tokens.slice(1, 101).map((t) => httpGet(v.port, '/hello', { authorization: `Bearer ${t}` })));
+    for (const a of answers) {
+      const key = a.status === 'fulfilled' ? a.value.status : 'error';
+      statuses[key] = (statuses[key] ?? 0) + 1;
+    }
+    const after = await keyStats(jwksBase);
+    const count = after.byTenant[v.id] ?? 0;
+    const okCount = count === 1;
+    const okStatus = statuses[200] === 100;
+    coldResults.push({ id: v.id, label: v.label, fetches: count, statuses });
+    console.log(`  ${okCount && okStatus ? 'ok  ' : 'BAD '} ${v.label}: ${count} fetch(es), statuses ${JSON.stringify(statuses)}`);
+    if (v.mustBeOne && !okCount) fail(`${v.id}: ${count} key fetches for 100 concurrent cold requests, expected 1`);
+    if (!okStatus) fail(`${v.id}: not every cold request succeeded: ${JSON.stringify(statuses)}`);
+  }
+  await Promise.all(COLD.map(stopApp));
+
+  // One fetch per cache period under load: a key set that expires every few seconds.
+  const maxAge = CONFIG.periodMaxAge;
+  await startApp(PERIOD, jwksBase);
+  // Let the boot-time prefetch (not awaited by the app) land first, so it is counted apart.
+  let bootFetches = 0;
+  for (let i = 0; i < 30 && bootFetches === 0; i++) {
+    bootFetches = (await keyStats(jwksBase)).byTenant[PERIOD.id] ?? 0;
+    if (bootFetches === 0) await sleep(100);
+  }
+  const periodStart = Date.now();
+  const periodResult = await load(PERIOD, 'repeat', CONFIG.periodLoad, poolFile);
+  checkLoad(PERIOD.id, periodResult);
+  const periodEnd = Date.now();
+  const periodFetches = ((await keyStats(jwksBase)).byTenant[PERIOD.id] ?? 0) - bootFetches;
+  // Stale-while-revalidate: a refresh starts on the first request after each expiry.
+  const sinceBoot = (periodEnd - PERIOD.readyAt) / 1000;
+  const loadS = (periodEnd - periodStart) / 1000;
+  // Each refresh takes a fetch's time on top of the period (long on a busy machine): at least one per two periods.
+  const low = Math.max(1, Math.floor(loadS / (2 * maxAge)));
+  const high = Math.ceil(sinceBoot / maxAge) + 1;
+  const periodOk = periodFetches >= low && periodFetches <= high;
+  console.log(
+    `\nKey-cache period check (HankoGuard, keys.cacheMaxAge ${maxAge} s, no token cache, ${f0(periodResult.rps)} req/s for ${loadS.toFixed(1)} s):` +
+      `\n  ${periodOk ? 'ok  ' : 'BAD '} ${bootFetches} fetch at boot + ${periodFetches} under load (expected ${low}–${high}, about one per ${maxAge} s period)`,
+  );
+  if (!periodOk)
+    fail(
+      `${PERIOD.id}: ${periodFetches} key fetches under ${loadS.toFixed(1)} s of load with a ${maxAge} s cache, expected ${low}–${high}`,
+    );
+  await stopApp(PERIOD);
+
+  // Time from process start to the first authenticated 200, with and without the boot-time key
+  // prefetch: one fresh process at a time, the two alternating.
+  const startups = await measureStartups(jwksBase, tokens[0]);
+  console.log(`\nProcess start → first authenticated 200 (HankoGuard, ${CONFIG.startups} start(s) each, medians; no target):`);
+  console.log(
+    table(
+      ['keys.prefetch', 'start → listening ms', 'start → first 200 ms', 'listening → first 200 ms', 'per start (→ 200)'],
+      startups.map((x) => [x.label, f0(x.listenMs), f0(x.firstOkMs), f0(x.firstOkMs - x.listenMs), x.runs.map(f0).join(' ')]),
+    ),
+  );
+
+  // Heap per cached token and per cached session answer (no target): its own process, pinned.
+  const heap = await measureHeap(poolFile);
+  if (heap) {
+    console.log(`\nHeap per cache entry (${heap.node}, after full GCs; no target):`);
+    console.log(
+      table(
+        ['cache', 'entries', 'filled by', 'heap added MB', 'bytes per entry'],
+        heap.rows.map((x) => [x.cache, String(x.entries), x.how, f2(x.bytes / 1024 / 1024), f0(x.bytes / x.entries)]),
+      ),
+    );
+  }
+
+  return { coldResults, period: { bootFetches, periodFetches, low, high, loadS, sinceBoot }, startups, heap };
+}
+
 async function main() {
   const started = Date.now();
   const cpuModel = cpus()[0]?.model ?? 'unknown CPU';
@@ -627,83 +708,8 @@ async function main() {
 
   // Stop the measured apps before the checks below boot more processes on core 0.
   await Promise.all(VARIANTS.map(stopApp));
-
-  // Cold caches: 100 concurrent requests (distinct tokens, one connection each) right after boot.
-  console.log('\nCold key cache, 100 concurrent requests right after boot (distinct tokens):');
-  await Promise.all(COLD.map((v) => startApp(v, jwksBase)));
-
-  const coldResults = [];
-  for (const v of COLD) {
-    const statuses = {};
-    const answers = await Promise.allSettled(tokens.slice(1, 101).map((t) => httpGet(v.port, '/hello', { authorization: `Bearer ${t}` })));
-    for (const a of answers) {
-      const key = a.status === 'fulfilled' ? a.value.status : 'error';
-      statuses[key] = (statuses[key] ?? 0) + 1;
-    }
-    const after = await keyStats(jwksBase);
-    const count = after.byTenant[v.id] ?? 0;
-    const okCount = count === 1;
-    const okStatus = statuses[200] === 100;
-    coldResults.push({ id: v.id, label: v.label, fetches: count, statuses });
-    console.log(`  ${okCount && okStatus ? 'ok  ' : 'BAD '} ${v.label}: ${count} fetch(es), statuses ${JSON.stringify(statuses)}`);
-    if (v.mustBeOne && !okCount) fail(`${v.id}: ${count} key fetches for 100 concurrent cold requests, expected 1`);
-    if (!okStatus) fail(`${v.id}: not every cold request succeeded: ${JSON.stringify(statuses)}`);
-  }
-  await Promise.all(COLD.map(stopApp));
-
-  // One fetch per cache period under load: a key set that expires every few seconds.
-  const maxAge = CONFIG.periodMaxAge;
-  await startApp(PERIOD, jwksBase);
-  // Let the boot-time prefetch (not awaited by the app) land first, so it is counted apart.
-  let bootFetches = 0;
-  for (let i = 0; i < 30 && bootFetches === 0; i++) {
-    bootFetches = (await keyStats(jwksBase)).byTenant[PERIOD.id] ?? 0;
-    if (bootFetches === 0) await sleep(100);
-  }
-  const periodStart = Date.now();
-  const periodResult = await load(PERIOD, 'repeat', CONFIG.periodLoad, poolFile);
-  checkLoad(PERIOD.id, periodResult);
-  const periodEnd = Date.now();
-  const periodFetches = ((await keyStats(jwksBase)).byTenant[PERIOD.id] ?? 0) - bootFetches;
-  // Stale-while-revalidate: a refresh starts on the first request after each expiry.
-  const sinceBoot = (periodEnd - PERIOD.readyAt) / 1000;
-  const loadS = (periodEnd - periodStart) / 1000;
-  // Each refresh takes a fetch's time on top of the period (long on a busy machine): at least one per two periods.
-  const low = Math.max(1, Math.floor(loadS / (2 * maxAge)));
-  const high = Math.ceil(sinceBoot / maxAge) + 1;
-  const periodOk = periodFetches >= low && periodFetches <= high;
-  console.log(
-    `\nKey-cache period check (HankoGuard, keys.cacheMaxAge ${maxAge} s, no token cache, ${f0(periodResult.rps)} req/s for ${loadS.toFixed(1)} s):` +
-      `\n  ${periodOk ? 'ok  ' : 'BAD '} ${bootFetches} fetch at boot + ${periodFetches} under load (expected ${low}–${high}, about one per ${maxAge} s period)`,
-  );
-  if (!periodOk)
-    fail(
-      `${PERIOD.id}: ${periodFetches} key fetches under ${loadS.toFixed(1)} s of load with a ${maxAge} s cache, expected ${low}–${high}`,
-    );
-  await stopApp(PERIOD);
-
-  // Time from process start to the first authenticated 200, with and without the boot-time key
-  // prefetch: one fresh process at a time, the two alternating.
-  const startups = await measureStartups(jwksBase, tokens[0]);
-  console.log(`\nProcess start → first authenticated 200 (HankoGuard, ${CONFIG.startups} start(s) each, medians; no target):`);
-  console.log(
-    table(
-      ['keys.prefetch', 'start → listening ms', 'start → first 200 ms', 'listening → first 200 ms', 'per start (→ 200)'],
-      startups.map((x) => [x.label, f0(x.listenMs), f0(x.firstOkMs), f0(x.firstOkMs - x.listenMs), x.runs.map(f0).join(' ')]),
-    ),
-  );
-
-  // Heap per cached token and per cached session answer (no target): its own process, pinned.
-  const heap = await measureHeap(poolFile);
-  if (heap) {
-    console.log(`\nHeap per cache entry (${heap.node}, after full GCs; no target):`);
-    console.log(
-      table(
-        ['cache', 'entries', 'filled by', 'heap added MB', 'bytes per entry'],
-        heap.rows.map((x) => [x.cache, String(x.entries), x.how, f2(x.bytes / 1024 / 1024), f0(x.bytes / x.entries)]),
-      ),
-    );
-  }
+  // BENCH_EXTRAS=0: rows only (while working on one of them); the checks and measurements below are skipped.
+  const extras = process.env.BENCH_EXTRAS === '0' ? undefined : await measureExtras(jwksBase, poolFile, tokens);
 
   if (process.env.BENCH_JSON) {
     writeFileSync(
@@ -720,9 +726,9 @@ async function main() {
           rows: rowResults,
           summary,
           rounds,
-          startups,
-          heap,
-          fetches: { main: mainStats.byTenant, cold: coldResults, period: { bootFetches, periodFetches, low, high, loadS, sinceBoot } },
+          fetches: { main: mainStats.byTenant, cold: extras?.coldResults, period: extras?.period },
+          startups: extras?.startups,
+          heap: extras?.heap,
         },
         null,
         2,

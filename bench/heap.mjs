@@ -98,9 +98,10 @@ function tokenEntries(count) {
 async function sessionEntries(count) {
   const { validator } = await authenticatorWith({ revocation: { cacheTtl: 3600, maxEntries: count } });
   if (typeof validator.remember !== 'function') return undefined;
-  const before = heapUsed();
   const until = Date.now() + 3_600_000;
-  for (let i = 0; i < count; i++) validator.remember(issuer.sessionClaims().session_id, { live: true, until });
+  // Session ids as a verification leaves them: flat strings from JSON.parse (randomUUID's would be cons strings).
+  const before = heapUsed();
+  for (let i = 0; i < count; i++) validator.remember(JSON.parse(JSON.stringify(issuer.sessionClaims())).session_id, { live: true, until });
   return heapUsed() - before;
 }
 

@@ -32,10 +32,6 @@ export function percentile(sorted, p) {
   return sorted[rank];
 }
 
-const NICE = process.env.BENCH_NICE === undefined ? undefined : Number(process.env.BENCH_NICE);
-if (NICE !== undefined && !(Number.isInteger(NICE) && NICE >= -20 && NICE <= 19))
-  throw new Error('BENCH_NICE must be an integer in -20..19');
-
 let tasksetWorks;
 /** Whether `taskset -c N` can pin here (needs the binary and at least two CPUs). */
 export function canPin() {
@@ -51,14 +47,14 @@ export function canPin() {
  * stdin stays open: children exit when it closes.
  */
 export function spawnNode(script, args, { core, env, execArgv = [], node = process.execPath } = {}) {
-  let command = [node, ...execArgv, script, ...args];
-  // BENCH_NICE=-10 (negative values need root): the pinned processes get a larger share of their core
-  // than the other processes of a busy machine. Opt-in: it takes CPU time from whatever else runs there.
-  // taskset and nice both exec, so the child's pid stays the measured process's.
-  if (core !== undefined && NICE !== undefined) command = ['nice', '-n', String(NICE), ...command];
+  const command = [node, ...execArgv, script, ...args];
   const pinned = core !== undefined && canPin();
-  if (pinned) command = ['taskset', '-c', String(core), ...command];
-  const child = spawn(command[0], command.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  if (pinned) command.unshift('taskset', '-c', String(core));
+  // A pinned process gets a session of its own (setsid), as if started from its own terminal: with
+  // Linux's autogroup scheduling the app then competes for its core as one program among the
+  // machine's others, instead of sharing one group's share with the load generator on the other core.
+  // It still exits when our end of its stdin closes.
+  const child = spawn(command[0], command.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env }, detached: pinned });
   child.pinnedTo = pinned ? core : undefined;
   return child;
 }

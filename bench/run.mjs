@@ -547,7 +547,6 @@ async function main() {
       ? 'pinning: apps on core 0 (taskset -c 0), autocannon on core 1 (taskset -c 1)'
       : 'pinning: unavailable (no taskset or a single CPU): apps and load generator share the CPUs, numbers are noisier',
   );
-  if (process.env.BENCH_NICE !== undefined) console.log(`priority: apps and load generator run at nice ${process.env.BENCH_NICE}`);
   console.log(
     `${CONFIG.rounds} round(s) × ${VARIANTS.length} variants × ${CONFIG.seconds} s after ${CONFIG.warmup} s warm-up each, ` +
       `${CONFIG.connections} connections, pool of ${CONFIG.poolSize} distinct tokens, ports ${PORT_BASE}–${PORT_BASE + 28}`,

@@ -161,9 +161,9 @@ async function run() {
 
   // The guards as Nest calls them on a cache hit: an HTTP execution context around a fresh request
   // object each call (the guard writes its slot and `user` on it), synchronous answers.
-  class Controller {
-    handler() {}
-  }
+  function handler() {}
+  class Controller {}
+  Controller.prototype.handler = handler;
   const guard = await (async () => {
     const context = await NestFactory.createApplicationContext(HankoAuthModule.forRoot({ ...hankoOptions, globalGuard: true }), {
       logger: ['error', 'warn'],
@@ -171,8 +171,7 @@ async function run() {
     contexts.push(context);
     return context.get(HankoGuard, { strict: false });
   })();
-  const contextFor = () =>
-    new ExecutionContextHost([{ headers: { authorization } }, {}, () => {}], Controller, Controller.prototype.handler);
+  const contextFor = () => new ExecutionContextHost([{ headers: { authorization } }, {}, () => {}], Controller, handler);
   const referenceGuardHit = (context) => {
     const req = context.switchToHttp().getRequest();
     const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');

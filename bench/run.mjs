@@ -450,7 +450,7 @@ async function measureHeap(poolFile) {
   try {
     return await waitForLine(child, 'RESULT', 600_000, 'heap');
   } catch (error) {
-    fail(`heap measurement: ${error instanceof Error ? error.message : error}`);
+    fail(`heap measurement: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
   }
 }

@@ -1,6 +1,6 @@
 // End-to-end benchmark of HankoGuard against reference guards measured in the same run (issues 4, 11).
 //
-//   npm run build && node bench/run.mjs            full run (~10 min on 2 cores)
+//   npm run build && node bench/run.mjs            full run (~10 min on 2 idle cores)
 //   BENCH_SMOKE=1 node bench/run.mjs  (or --smoke) seconds per variant, 1 round: CI keeps it working
 //
 // One key server process (HankoTestIssuer, RSA-4096), one Nest 12 + Express app process per

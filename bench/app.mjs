@@ -3,6 +3,7 @@
 //
 // Usage: node bench/app.mjs <kind> <port> <jwksBase> <tenant> [optionsJson]
 //   kind: none | hanko | passport | jose | noop / noop-sync (guard returning true, async / sync) | floor (minimal sync verifier)
+//         | mincache (the minimal verifier behind a plain Map token cache)
 //         | raw (bare node:http, to measure the load generator's ceiling)
 //   tenant: path prefix on the key server, so it can count this process's key fetches
 //   optionsJson: extra HankoAuthModule options (hanko only), e.g. {"keys":{"prefetch":false}}
@@ -23,12 +24,12 @@ import { AUDIENCE, HOST, exitWithParent } from './common.mjs';
 const [kind, portArg, jwksBase, tenant, optionsJson] = process.argv.slice(2);
 const port = Number(portArg);
 if (
-  !['none', 'hanko', 'passport', 'jose', 'noop', 'noop-sync', 'floor', 'raw'].includes(kind) ||
+  !['none', 'hanko', 'passport', 'jose', 'noop', 'noop-sync', 'floor', 'mincache', 'raw'].includes(kind) ||
   !Number.isInteger(port) ||
   !jwksBase ||
   !tenant
 ) {
-  throw new Error('usage: app.mjs <none|hanko|passport|jose|noop|noop-sync|floor|raw> <port> <jwksBase> <tenant> [optionsJson]');
+  throw new Error('usage: app.mjs <none|hanko|passport|jose|noop|noop-sync|floor|mincache|raw> <port> <jwksBase> <tenant> [optionsJson]');
 }
 // BENCH_LIB (set by run.mjs for BENCH_AB_DIST variants): another build of the library, for A/B runs.
 const { HankoAuthModule } = await import(process.env.BENCH_LIB ? pathToFileURL(process.env.BENCH_LIB).href : '../dist/index.js');
@@ -125,42 +126,61 @@ function noopGuardModule() {
 }
 
 /**
- * Diagnostic, not a recipe: the least work any verifier on the event loop must do for a token it
- * has not seen: split, decode header and payload, one RSA signature check with a KeyObject parsed
- * at boot, `aud` and `exp`. No pre-check, no claim policy, no library. Its throughput with distinct
- * tokens is the ceiling for any design that verifies on the event loop, on this machine.
+ * The least work any verifier on the event loop must do for a token it has not seen: split, decode
+ * header and payload, one RSA signature check with a KeyObject parsed at boot, `aud` and `exp`. No
+ * pre-check, no claim policy, no library. Answers the claims, or undefined for any refusal.
  */
-async function floorModule() {
+async function minimalVerifier() {
   const response = await fetch(jwksUri);
   const keys = new Map((await response.json()).keys.map((jwk) => [jwk.kid, createPublicKey({ key: jwk, format: 'jwk' })]));
-  class FloorGuard {
+  return (token) => {
+    const [header, payload, signature] = token.split('.');
+    try {
+      const { alg, kid } = JSON.parse(Buffer.from(header, 'base64url').toString());
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+      const key = keys.get(kid);
+      const valid =
+        alg === 'RS256' &&
+        key !== undefined &&
+        cryptoVerify('sha256', Buffer.from(`${header}.${payload}`), key, Buffer.from(signature, 'base64url')) &&
+        claims.exp > Date.now() / 1000 &&
+        (claims.aud === AUDIENCE || (Array.isArray(claims.aud) && claims.aud.includes(AUDIENCE)));
+      return valid ? claims : undefined;
+    } catch {
+      return undefined; // malformed
+    }
+  };
+}
+
+/**
+ * Reference guards, not recipes: global, synchronous, Bearer header only.
+ * `floor`: the minimal verifier on every request; its throughput with distinct tokens is the ceiling
+ * for any design that verifies on the event loop, on this machine.
+ * `mincache`: the same verifier behind a plain Map from token string to claims (no bound, no LRU, no
+ * key or revocation bookkeeping; only `exp` re-checked on a hit): the least a verified-token cache
+ * can cost per request.
+ */
+async function referenceGuardModule() {
+  const verifyToken = await minimalVerifier();
+  const cache = kind === 'mincache' ? new Map() : undefined;
+  class ReferenceGuard {
     canActivate(context) {
       const req = context.switchToHttp().getRequest();
       const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
       if (!match) throw new UnauthorizedException();
-      const [header, payload, signature] = match[1].split('.');
-      try {
-        const { alg, kid } = JSON.parse(Buffer.from(header, 'base64url').toString());
-        const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
-        const key = keys.get(kid);
-        const valid =
-          alg === 'RS256' &&
-          key !== undefined &&
-          cryptoVerify('sha256', Buffer.from(`${header}.${payload}`), key, Buffer.from(signature, 'base64url')) &&
-          claims.exp > Date.now() / 1000 &&
-          (claims.aud === AUDIENCE || (Array.isArray(claims.aud) && claims.aud.includes(AUDIENCE)));
-        if (valid) {
-          req.user = { id: claims.sub };
-          return true;
-        }
-      } catch {
-        // malformed: refused below
+      const token = match[1];
+      let claims = cache?.get(token);
+      if (claims === undefined || !(claims.exp > Date.now() / 1000)) {
+        claims = verifyToken(token);
+        if (claims === undefined) throw new UnauthorizedException();
+        cache?.set(token, claims);
       }
-      throw new UnauthorizedException();
+      req.user = claims; // the handler answers `sub`
+      return true;
     }
   }
-  Injectable()(FloorGuard);
-  return module({ controllers: [helloController()], providers: [{ provide: APP_GUARD, useClass: FloorGuard }] });
+  Injectable()(ReferenceGuard);
+  return module({ controllers: [helloController()], providers: [{ provide: APP_GUARD, useClass: ReferenceGuard }] });
 }
 
 if (kind === 'raw') {
@@ -182,7 +202,8 @@ async function startNest() {
     jose: joseModule,
     noop: noopGuardModule,
     'noop-sync': noopGuardModule,
-    floor: floorModule,
+    floor: referenceGuardModule,
+    mincache: referenceGuardModule,
   }[kind]();
   const app = await NestFactory.create(AppModule, new ExpressAdapter(), { logger: ['error', 'warn'] });
   exitWithParent(() => void app.close());

@@ -42,16 +42,19 @@ export function canPin() {
   return tasksetWorks;
 }
 
-/** Spawns `node script args…`, pinned to `core` when possible. stdin stays open: children exit when it closes. */
-export function spawnNode(script, args, { core, env, execArgv = [] } = {}) {
-  const nodeArgs = [...execArgv, script, ...args];
+/**
+ * Spawns `node script args…` (this Node, or the binary `node` names), pinned to `core` when possible.
+ * stdin stays open: children exit when it closes.
+ */
+export function spawnNode(script, args, { core, env, execArgv = [], node = process.execPath } = {}) {
+  const command = [node, ...execArgv, script, ...args];
   const pinned = core !== undefined && canPin();
-  const child = pinned
-    ? spawn('taskset', ['-c', String(core), process.execPath, ...nodeArgs], {
-        stdio: ['pipe', 'pipe', 'pipe'],
-        env: { ...process.env, ...env },
-      })
-    : spawn(process.execPath, nodeArgs, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  if (pinned) command.unshift('taskset', '-c', String(core));
+  // A pinned process gets a session of its own (setsid), as if started from its own terminal: with
+  // Linux's autogroup scheduling the app then competes for its core as one program among the
+  // machine's others, instead of sharing one group's share with the load generator on the other core.
+  // It still exits when our end of its stdin closes.
+  const child = spawn(command[0], command.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env }, detached: pinned });
   child.pinnedTo = pinned ? core : undefined;
   return child;
 }

@@ -16,12 +16,14 @@ import { HankoTestIssuer } from '../dist/testing/index.js';
 import { AUDIENCE, HOST, exitWithParent } from './common.mjs';
 
 const TENANT_JWKS = /^\/([A-Za-z0-9_-]{1,64})\/\.well-known\/jwks\.json$/;
+const TENANT_VALIDATE = /^\/([A-Za-z0-9_-]{1,64})\/sessions\/validate$/;
 const POOL_DIR = join(tmpdir(), 'nestjs-hanko-auth-bench');
 /** A cached pool is reused only while every token stays valid this much longer (the run is minutes). */
 const MIN_REMAINING_S = 2 * 3600;
 
 class BenchIssuer extends HankoTestIssuer {
   byTenant = Object.create(null);
+  validateByTenant = Object.create(null);
 
   constructor(options, port) {
     super(options);
@@ -36,8 +38,14 @@ class BenchIssuer extends HankoTestIssuer {
       this.byTenant[tenant[1]] = (this.byTenant[tenant[1]] ?? 0) + 1;
       return this.serveJwks(req, res);
     }
+    const validate = req.method === 'GET' ? TENANT_VALIDATE.exec(path) : null;
+    if (validate) {
+      this.validateByTenant[validate[1]] = (this.validateByTenant[validate[1]] ?? 0) + 1;
+      return this.serveSessionValidation(req, res);
+    }
     if (req.method === 'GET' && path === '/_bench/stats') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ total: this.jwksRequests, byTenant: this.byTenant }));
+      const stats = { total: this.jwksRequests, byTenant: this.byTenant, validateByTenant: this.validateByTenant };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(stats));
       return;
     }
     return super.handle(req, res);

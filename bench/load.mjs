@@ -1,9 +1,13 @@
 // One autocannon run from its own process (pinned by run.mjs to another core than the apps).
 //
 // Usage: node bench/load.mjs '<json>'  with
-//   { url, seconds, connections, tokens: 'none'|'repeat'|'distinct', poolFile, poolSize, startAt }
+//   { url, seconds, connections, tokens: 'none'|'repeat'|'distinct'|'zipf', poolFile, poolSize, startAt, sessions, seed }
 // With 'distinct', the rotation starts at token `startAt` and RESULT reports `nextToken`, so the
 // runner can continue it in the next run: over all runs the app sees one unbroken cycle.
+// With 'zipf', every request carries the token of one of the first `sessions` pool tokens (one live
+// session each), drawn by a Zipf law with s = 1: the session of rank k is chosen with probability
+// proportional to 1/k, so a few sessions make most of the requests, as real traffic does. The draw
+// is seeded (`seed`), so every variant of a round sees the same sequence.
 // Prints `RESULT {json}`: requests, seconds, rps, p50/p90/p99 in ms (from every response's own
 // high-resolution duration, not autocannon's whole-millisecond histogram), status counts.
 import { readFileSync } from 'node:fs';
@@ -23,6 +27,15 @@ if (tokens !== 'none') {
   if (tokens === 'repeat') {
     // What browsers do: the same session token on every request.
     headers.authorization = `Bearer ${pool[0]}`;
+  } else if (tokens === 'zipf') {
+    values = pool.slice(0, options.sessions).map((t) => `Bearer ${t}`);
+    const draw = zipfSampler(values.length, 1, options.seed ?? 1);
+    requests.push({
+      setupRequest(request) {
+        request.headers.authorization = values[draw()];
+        return request;
+      },
+    });
   } else {
     // A different valid token on every request, in one shared rotation over all connections: with
     // more tokens than the verified-token cache holds, LRU never finds the next one.
@@ -85,3 +98,29 @@ const out = {
   cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
 };
 process.stdout.write(`RESULT ${JSON.stringify(out)}\n`);
+
+/** Indices 0..n-1 drawn with probability ∝ 1/(k+1)^s, from a seeded PRNG (mulberry32): a CDF and a binary search. */
+function zipfSampler(n, s, seed) {
+  const cdf = new Float64Array(n);
+  let sum = 0;
+  for (let k = 0; k < n; k++) cdf[k] = sum += 1 / (k + 1) ** s;
+  let state = seed >>> 0;
+  const random = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return () => {
+    const u = random() * sum;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid] < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+}

@@ -11,12 +11,13 @@ import { cpus, availableParallelism } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { NestFactory } from '@nestjs/core';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { jwtVerify } from 'jose';
 import jwksRsa from 'jwks-rsa';
 import jsonwebtoken from 'jsonwebtoken';
 import passport from 'passport';
 import passportJwt from 'passport-jwt';
-import { HankoAuthModule } from '../dist/index.js';
+import { HankoAuthModule, HankoGuard } from '../dist/index.js';
 import { HankoAuthenticator } from '../dist/hanko.authenticator.js';
 import { HankoSessionPolicy } from '../dist/session/hanko-session.policy.js';
 import { precheckToken } from '../dist/token/hanko-token.precheck.js';
@@ -72,6 +73,8 @@ async function run() {
   };
   const cached = await authenticatorFor({});
   const uncached = await authenticatorFor({ tokenCache: false });
+  // Revocation on, the session's answer cached in this process for the whole run (the test issuer answers once).
+  const revocationCached = await authenticatorFor({ revocation: { cacheTtl: 3600 } });
   // BENCH_AB_DIST=/path/to/other/dist: the authenticator cases again, from that build (its own Nest context).
   let uncachedB;
   let cachedB;
@@ -113,6 +116,73 @@ async function run() {
       middleware({ headers: { authorization: `Bearer ${token}` } }, {}, reject);
     });
 
+  // The floor-distinct reference guard's verifier (bench/app.mjs): decode, one crypto.verify, aud, exp.
+  const floorVerify = (jwt) => {
+    const [h, p, sig] = jwt.split('.');
+    const { alg, kid } = JSON.parse(Buffer.from(h, 'base64url').toString());
+    const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+    const valid =
+      alg === 'RS256' &&
+      kid === key.kid &&
+      cryptoVerify('sha256', Buffer.from(`${h}.${p}`), publicKey, Buffer.from(sig, 'base64url')) &&
+      claims.exp > Date.now() / 1000 &&
+      claims.aud.includes(AUDIENCE);
+    if (!valid) throw new Error('floor refused');
+    return claims;
+  };
+  // The minimal Map-cache reference guard's hit (bench/app.mjs): Bearer regex, Map lookup, exp.
+  const referenceCache = new Map([[token, payload]]);
+  const referenceHit = (header) => {
+    const match = /^Bearer (\S+)$/.exec(header);
+    const claims = referenceCache.get(match[1]);
+    if (!(claims.exp > Date.now() / 1000)) throw new Error('expired');
+    return claims;
+  };
+  // passport-jwt alone, KeyObject answered synchronously, payload passed through: its plumbing over jsonwebtoken.
+  const plainStrategy = new passportJwt.Strategy(
+    {
+      secretOrKeyProvider: (_req, _raw, done) => done(null, publicKey),
+      jwtFromRequest: passportJwt.ExtractJwt.fromAuthHeaderAsBearerToken(),
+      ...jwtOptions,
+    },
+    (claims, done) => done(null, claims),
+  );
+  const plainPassport = () => {
+    let user;
+    const attempt = Object.create(plainStrategy);
+    attempt.success = (u) => (user = u);
+    attempt.fail = attempt.error = (e) => {
+      throw e ?? new Error('refused');
+    };
+    attempt.authenticate({ headers: { authorization: `Bearer ${token}` } }, { session: false });
+    if (user === undefined) throw new Error('passport-jwt did not settle synchronously');
+  };
+  const authorization = `Bearer ${token}`;
+
+  // The guards as Nest calls them on a cache hit: an HTTP execution context around a fresh request
+  // object each call (the guard writes its slot and `user` on it), synchronous answers.
+  function handler() {}
+  class Controller {}
+  Controller.prototype.handler = handler;
+  const guard = await (async () => {
+    const context = await NestFactory.createApplicationContext(HankoAuthModule.forRoot({ ...hankoOptions, globalGuard: true }), {
+      logger: ['error', 'warn'],
+    });
+    contexts.push(context);
+    return context.get(HankoGuard, { strict: false });
+  })();
+  const contextFor = () => new ExecutionContextHost([{ headers: { authorization } }, {}, () => {}], Controller, handler);
+  const referenceGuardHit = (context) => {
+    const req = context.switchToHttp().getRequest();
+    const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
+    const claims = referenceCache.get(match[1]);
+    if (!(claims.exp > Date.now() / 1000)) throw new Error('expired');
+    req.user = claims;
+    return true;
+  };
+  await guard.canActivate(contextFor()); // the first call fetches the keys and verifies; later ones hit the cache
+  if (guard.canActivate(contextFor()) !== true) throw new Error('HankoGuard did not answer a cache hit synchronously');
+
   const cases = [
     {
       name: 'crypto.verify, signature only (floor)',
@@ -125,10 +195,16 @@ async function run() {
       sync: () => jsonwebtoken.verify(token, pem, jwtOptions),
     },
     { name: 'jsonwebtoken.verify, cached KeyObject', sync: () => jsonwebtoken.verify(token, publicKey, jwtOptions) },
+    { name: 'floor verifier (decode, crypto.verify, aud, exp)', sync: () => floorVerify(token) },
+    { name: 'passport-jwt Strategy, KeyObject, no Hanko parts', sync: plainPassport },
     { name: 'jose jwtVerify, cached KeyObject', async: () => jwtVerify(token, publicKey, jwtOptions) },
     { name: 'passport-jwt + passportJwtSecret (the usual guard, no Nest)', async: passportUsual },
     { name: 'HankoAuthenticator, token cache off (every token new)', async: () => authenticate(uncached) },
     { name: 'HankoAuthenticator, token cache hit (repeated token)', async: () => authenticate(cached) },
+    { name: 'HankoAuthenticator, cache hit, revocation answer cached', async: () => authenticate(revocationCached) },
+    { name: 'minimal Map-cache guard hit (regex, Map.get, exp)', sync: () => referenceHit(authorization) },
+    { name: 'HankoGuard.canActivate, cache hit (sync, fresh request)', sync: () => guard.canActivate(contextFor()) },
+    { name: 'minimal Map-cache guard canActivate (same context)', sync: () => referenceGuardHit(contextFor()) },
     { name: '  part: precheckToken (shape, header, claims types)', sync: () => precheckToken(token, 8192) },
     { name: '  part: HankoSessionPolicy.toUser (clone + freeze claims)', sync: () => policy.toUser(payload) },
     ...(uncachedB

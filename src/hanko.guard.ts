@@ -71,6 +71,8 @@ export class HankoGuard implements CanActivate {
       if (isPublic && requirements.length === 0) return true;
       return this.reject(context, this.refuse(context, outcome.failure));
     }
+    // Most routes have no requirements: answer without building the closure below.
+    if (requirements.length === 0) return true;
     const user = outcome.user;
     const unmet = requirements.find((requirement) => !passes(requirement, user));
     if (unmet !== undefined) return this.reject(context, this.forbid(context, unmet));

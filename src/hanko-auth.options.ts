@@ -39,6 +39,23 @@ export interface HankoRevocationOptions {
   maxEntries?: number;
 }
 
+export interface HankoWebhookOptions {
+  /** Where Hanko's webhooks are received (default `/hanko/webhooks`); mounted on the HTTP adapter as is, without a global prefix. */
+  path?: string;
+  /** Largest accepted delivery body in bytes (default 102400). */
+  maxBodyBytes?: number;
+  /**
+   * Hanko's `session.lifespan` in seconds (default 43200, Hanko's 12 h): how long `user.delete`
+   * keeps refusing that user's older tokens. Set it to at least your Hanko's value.
+   */
+  sessionLifespan?: number;
+  /**
+   * Share revocation marks with every instance through Redis (pub/sub plus a sorted set that a new
+   * instance loads); needs the optional peer `redis` (node-redis 5). Without it, marks are per process.
+   */
+  redis?: { url: string };
+}
+
 export interface HankoAuthOptions {
   /** Your Hanko API URL, e.g. `https://<project-id>.hanko.io` or a self-hosted URL (tenant path prefix kept). */
   apiUrl: string;
@@ -62,6 +79,11 @@ export interface HankoAuthOptions {
   revocation?: boolean | HankoRevocationOptions;
   /** Cache of verified tokens (on by default); `false` verifies every request's signature. */
   tokenCache?: HankoTokenCacheOptions | false;
+  /**
+   * Receive Hanko's webhooks: `session.delete.*` and `user.delete` refuse the affected sessions at
+   * once, and `@OnHankoEvent()` handlers get every verified event. Off by default; `true` or an object turns it on.
+   */
+  webhooks?: boolean | HankoWebhookOptions;
 }
 
 /** Options of the module class itself, known when the module is declared (also with forRootAsync). */

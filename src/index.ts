@@ -11,7 +11,26 @@ export type {
   HankoTokenCacheOptions,
   HankoRevocationOptions,
   HankoAuthModuleExtras,
+  HankoWebhookOptions,
 } from './hanko-auth.options.js';
+export { OnHankoEvent } from './webhooks/hanko-event.decorator.js';
+export type { HankoEventHandler } from './webhooks/hanko-event.decorator.js';
+export { HankoWebhookDispatcher } from './webhooks/hanko-webhook.dispatcher.js';
+export { HankoWebhookReceiver } from './webhooks/hanko-webhook.receiver.js';
+export type { HankoWebhookAnswer, HankoWebhookDelivery } from './webhooks/hanko-webhook.receiver.js';
+export type {
+  HankoEvent,
+  HankoEventData,
+  HankoEventName,
+  HankoEventPrefix,
+  HankoEventsMatching,
+  HankoSessionEventName,
+  HankoUserEventName,
+  HankoWebhookEmail,
+  HankoWebhookEmailDelivery,
+  HankoWebhookSession,
+  HankoWebhookUser,
+} from './webhooks/hanko-webhook.events.js';
 export { HankoUnauthorizedException } from './errors/hanko-unauthorized.exception.js';
 export { HankoForbiddenException } from './errors/hanko-forbidden.exception.js';
 export { HankoUnavailableException } from './errors/hanko-unavailable.exception.js';

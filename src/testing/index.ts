@@ -1,2 +1,4 @@
 export { HankoTestIssuer } from './hanko-test-issuer.js';
 export type { HankoTestIssuerOptions, HankoTestKey, SignOptions } from './hanko-test-issuer.js';
+export { deliverHankoWebhook, sessionOf, signHankoWebhook } from './hanko-test-webhooks.js';
+export type { DeliverHankoWebhookOptions, HankoTestSession, HankoWebhookTokenOptions } from './hanko-test-webhooks.js';

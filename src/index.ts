@@ -21,6 +21,7 @@ export type { HankoWebhookAnswer, HankoWebhookDelivery } from './webhooks/hanko-
 export type {
   HankoEvent,
   HankoEventData,
+  HankoEventFor,
   HankoEventName,
   HankoEventPrefix,
   HankoEventsMatching,

@@ -96,6 +96,9 @@ export type HankoEvent<E extends HankoEventName = HankoEventName> = E extends Ha
     }
   : never;
 
+/** What a subscription to `P` receives: `HankoEventFor<'session.delete'>` is any of the five delete events. */
+export type HankoEventFor<P extends string> = HankoEvent<HankoEventsMatching<P>>;
+
 /**
  * Hanko's subscription rule: a hook on `session.delete` receives every `session.delete.*` event.
  * Matched at dot boundaries, so `user` never matches a hypothetical `username…` event.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { io, type Socket } from 'socket.io-client';
-import { HankoAuthModule, HankoWebhookDispatcher, OnHankoEvent, type HankoEvent } from '../../src/index.js';
+import { HankoAuthModule, HankoWebhookDispatcher, OnHankoEvent, type HankoEvent, type HankoEventFor } from '../../src/index.js';
 import { deliverHankoWebhook, HankoTestIssuer, sessionOf } from '../../src/testing/index.js';
 import { ADAPTERS, startApp, type StartedApp } from '../support/app.factory.js';
 import { EventsGateway } from '../support/test.gateways.js';
@@ -37,7 +37,7 @@ class UserSync implements OnModuleInit {
   }
 
   @OnHankoEvent('session.delete')
-  ended(event: HankoEvent<'session.delete.explicit.logout'>) {
+  ended(event: HankoEventFor<'session.delete'>) {
     log.push(`ended:${event.event}:${event.data.user_id}`);
   }
 

@@ -66,6 +66,14 @@ const ALL_VARIANTS = [
     // Smoke mode mints only a few hundred tokens; a small cache still makes every request a miss.
     options: CONFIG.distinctCacheEntries ? { tokenCache: { maxEntries: CONFIG.distinctCacheEntries } } : undefined,
   },
+  // Webhooks on and nothing revoked: what the revocation-mark lookup adds to every request (issue 12: within 3 %).
+  {
+    id: 'hanko-repeat-webhooks',
+    label: 'HankoGuard, repeated token, webhooks on',
+    kind: 'hanko',
+    tokens: 'repeat',
+    options: { webhooks: true },
+  },
   { id: 'passport', label: "AuthGuard('jwt') + passportJwtSecret", kind: 'passport', tokens: 'repeat' },
   { id: 'jose', label: 'jose createRemoteJWKSet + jwtVerify', kind: 'jose', tokens: 'repeat' },
   // Diagnostic only (BENCH_VARIANTS=…,noop-guard): what any async guard costs in Nest, the floor.

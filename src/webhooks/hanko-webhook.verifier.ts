@@ -3,6 +3,7 @@ import jsonwebtoken from 'jsonwebtoken';
 import { HankoAuthConfig } from '../hanko-auth.config.js';
 import { HankoTokenRefusal, HankoUpstreamUnavailable } from '../errors/hanko-refusal.reason.js';
 import { HankoKeySource } from '../keys/hanko-key.source.js';
+import { deepFreeze } from '../session/hanko-session.policy.js';
 import { precheckToken } from '../token/hanko-token.precheck.js';
 import type { HankoEvent, HankoEventName } from './hanko-webhook.events.js';
 
@@ -85,12 +86,4 @@ export class HankoWebhookVerifier {
       throw new HankoWebhookRefusal(401, name === 'TokenExpiredError' ? 'token expired' : 'invalid token');
     }
   }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
 }

@@ -99,26 +99,25 @@ export class HankoRevocationFleet implements OnApplicationBootstrap, OnModuleDes
 
   private async write(marks: HankoRevocationMark[]): Promise<void> {
     const publisher = this.publisher!;
-    const now = Date.now();
     const members = marks.flatMap((mark) => [String(mark.until), encode(mark)]);
-    // Expired marks leave the set here; the whole key goes when its longest mark would have.
-    const longest = Math.max(...marks.map((mark) => mark.until));
-    await Promise.all([
-      publisher.sendCommand(['ZADD', this.key, ...members]),
-      publisher.sendCommand(['ZREMRANGEBYSCORE', this.key, '-inf', String(now)]),
-      publisher.sendCommand(['PEXPIREAT', this.key, String(Math.ceil(longest)), 'GT']),
-      publisher.sendCommand(['PEXPIREAT', this.key, String(Math.ceil(longest)), 'NX']),
-    ]);
-    for (let i = 0; i < marks.length; i += BATCH) {
-      await publisher.sendCommand([
-        'PUBLISH',
-        this.key,
+    const longest = String(Math.ceil(Math.max(...marks.map((mark) => mark.until))));
+    const messages: string[] = [];
+    for (let i = 0; i < marks.length; i += BATCH)
+      messages.push(
         marks
           .slice(i, i + BATCH)
           .map(encode)
           .join('\n'),
-      ]);
-    }
+      );
+    // One pipeline, the messages first (what running instances wait for), then the set new ones load.
+    // Expired marks leave the set here; the whole key goes when its longest mark would have (GT/NX: Redis 7).
+    await Promise.all([
+      ...messages.map((message) => publisher.sendCommand(['PUBLISH', this.key, message])),
+      publisher.sendCommand(['ZADD', this.key, ...members]),
+      publisher.sendCommand(['ZREMRANGEBYSCORE', this.key, '-inf', String(Date.now())]),
+      publisher.sendCommand(['PEXPIREAT', this.key, longest, 'GT']),
+      publisher.sendCommand(['PEXPIREAT', this.key, longest, 'NX']),
+    ]);
   }
 
   /** On (re)connect: load the marks the fleet holds, then share the ones made here while Redis was away. */

@@ -23,7 +23,15 @@ Controller()(MeController);
 
 class AppModule {}
 Module({
-  imports: [HankoAuthModule.forRoot({ apiUrl, audience: 'localhost', webhooks: { redis: { url: redisUrl } } })],
+  // Generous key-fetch deadline and a short cooldown: the test machine may be very busy.
+  imports: [
+    HankoAuthModule.forRoot({
+      apiUrl,
+      audience: 'localhost',
+      keys: { fetchTimeout: 30, refetchCooldown: 1 },
+      webhooks: { redis: { url: redisUrl } },
+    }),
+  ],
   controllers: [MeController],
 })(AppModule);
 

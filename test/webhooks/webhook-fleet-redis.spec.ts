@@ -103,7 +103,9 @@ describe('revocation marks across a fleet (two processes, real Redis)', () => {
       const answer = await deliverHankoWebhook(a.url, issuer, 'session.delete.explicit.logout', { ...sessionOf(token) });
       expect(answer.status).toBe(200);
       expect((await call(a.url, '/me', { token })).status).toBe(401);
-      times.push(await untilRefused(b.url, token));
+      const took = await untilRefused(b.url, token);
+      expect(took).toBeLessThan(Infinity);
+      times.push(took);
     }
     const sorted = [...times].sort((x, y) => x - y);
     const p50 = percentile(sorted, 50);
@@ -111,8 +113,7 @@ describe('revocation marks across a fleet (two processes, real Redis)', () => {
     process.stdout.write(
       `fleet propagation A→B over ${REVOCATIONS} revocations: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms\n`,
     );
-    // Every revocation arrived; the 1 s goal is reported above, not asserted (a loaded CI machine).
-    expect(sorted.every((t) => Number.isFinite(t))).toBe(true);
+    // Every revocation arrived (checked above); the 1 s goal is reported, not asserted (a loaded CI machine).
   }, 300_000);
 
   it('a user deleted through A is refused by B', async () => {
@@ -152,6 +153,10 @@ describe('revocation marks across a fleet (two processes, real Redis)', () => {
     }
     redis = await RedisServer.start(port);
     expect(await untilRefused(b.url, token, 30_000)).toBeLessThan(Infinity);
-    for (const instance of [a, b]) expect(instance.output.join('')).toMatch(/Redis is back/);
+    // Each instance says so once both its connections are back (B may have had the mark by pub/sub already).
+    for (const instance of [a, b]) {
+      for (let i = 0; i < 300 && !/Redis is back/.test(instance.output.join('')); i++) await sleep(100);
+      expect(instance.output.join('')).toMatch(/Redis is back/);
+    }
   }, 120_000);
 });

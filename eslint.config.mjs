@@ -24,7 +24,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.mjs', 'bench/*.mjs'] },
+        projectService: { allowDefaultProject: ['*.mjs', 'bench/*.mjs', 'test/webhooks/*.mjs'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },

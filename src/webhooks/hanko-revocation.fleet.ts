@@ -124,7 +124,7 @@ export class HankoRevocationFleet implements OnApplicationBootstrap, OnModuleDes
   private async synchronize(): Promise<boolean> {
     if (this.publisher?.isReady !== true || this.subscriber?.isReady !== true) return false;
     try {
-      const stored = await this.publisher!.sendCommand(['ZRANGE', this.key, String(Date.now()), '+inf', 'BYSCORE']);
+      const stored = await this.publisher.sendCommand(['ZRANGE', this.key, String(Date.now()), '+inf', 'BYSCORE']);
       if (Array.isArray(stored)) for (const member of stored) this.accept(String(member));
       const local = this.marks.live();
       if (local.length > 0) await this.write(local);

@@ -32,7 +32,9 @@ export class HankoWebhookRoute implements OnModuleInit {
     }
     const limit = this.config.webhooks.maxBodyBytes;
     adapter.post(this.config.webhooks.path, (request: RouteRequest, response: unknown) => {
-      void this.handle(request, limit).then((answer) => adapter.reply(response, answer.body, answer.status));
+      void this.handle(request, limit).then((answer) => {
+        adapter.reply(response, answer.body, answer.status);
+      });
     });
   }
 

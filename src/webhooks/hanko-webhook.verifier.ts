@@ -77,7 +77,7 @@ export class HankoWebhookVerifier {
         clockTolerance: this.config.clockTolerance,
       });
       if (payload === null || typeof payload !== 'object') throw new HankoWebhookRefusal(401, 'invalid token');
-      return payload as Record<string, unknown>;
+      return payload;
     } catch (error) {
       if (error instanceof HankoWebhookRefusal) throw error;
       if (error instanceof HankoUpstreamUnavailable) throw new HankoWebhookRefusal(503, 'Hanko key set unavailable');

@@ -93,7 +93,7 @@ describe.each(ADAPTERS)('typed Hanko events over %s', (adapter) => {
         `create:${user.id}:new@example.com:true`,
         'email:user.update.email.primary',
         `on:user.login:${user.id}`,
-        `ended:session.delete.passive.limit:${claimsOf(token).sub}`,
+        `ended:session.delete.passive.limit:${String(claimsOf(token).sub)}`,
       ].sort(),
     );
   });
@@ -123,7 +123,7 @@ describe('WebSocket connections of a revoked session', () => {
   });
   afterAll(() => app.app.close());
 
-  function ask(socket: Socket, event: string): Promise<{ ack?: any; exception?: any }> {
+  function ask(socket: Socket, event: string): Promise<{ ack?: unknown; exception?: unknown }> {
     return new Promise((resolve) => {
       const onException = (exception: unknown) => resolve({ exception });
       socket.once('exception', onException);

@@ -39,8 +39,8 @@ async function startInstance(apiUrl: string, redisUrl: string): Promise<Instance
         resolve(ready[1]);
       }
     };
-    child.stdout!.on('data', collect);
-    child.stderr!.on('data', collect);
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
     child.once('exit', (code) => reject(new Error(`instance exited (${code}): ${output.join('')}`)));
   });
   return { url, child, output };

@@ -102,7 +102,7 @@ describe.each(ADAPTERS)('instant revocation from webhooks over %s', (adapter) =>
 
   it('the receiver needs no session and is not behind the global guard', async () => {
     const token = issuer.sign();
-    const answer = await deliverHankoWebhook(app.url, issuer, 'user.login', { id: claimsOf(token).sub as string });
+    const answer = await deliverHankoWebhook(app.url, issuer, 'user.login', { id: claimsOf(token).sub });
     expect(answer.status).toBe(200);
   });
 });

@@ -58,4 +58,8 @@ export const HANKO_DEFAULTS = Object.freeze({
     /** Hanko's default `session.lifespan` (12 h): how long a deleted user's older tokens can still verify. */
     sessionLifespan: 12 * 60 * 60,
   }),
+  websocket: Object.freeze({
+    /** Besides the app's own origin (always allowed): none, so a cookie-authenticated handshake from another site is refused. */
+    allowedOrigins: Object.freeze([] as string[]),
+  }),
 });

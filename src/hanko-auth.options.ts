@@ -66,6 +66,15 @@ export interface HankoWebhookOptions {
   redis?: { url: string };
 }
 
+export interface HankoWebSocketOptions {
+  /**
+   * Web origins (`https://app.example.com`) whose pages may open a WebSocket that authenticates with
+   * the session cookie, besides the app's own origin (a handshake whose `Origin` host equals its
+   * `Host`). Default: none. Handshakes carrying a Bearer token are not affected.
+   */
+  allowedOrigins?: string[];
+}
+
 export interface HankoAuthOptions {
   /** Your Hanko API URL, e.g. `https://<project-id>.hanko.io` or a self-hosted URL (tenant path prefix kept). */
   apiUrl: string;
@@ -89,15 +98,11 @@ export interface HankoAuthOptions {
   revocation?: boolean | HankoRevocationOptions;
   /** Cache of verified tokens (on by default); `false` verifies every request's signature. */
   tokenCache?: HankoTokenCacheOptions | false;
+  /** Cookie-authenticated WebSocket handshakes (cross-site WebSocket hijacking). */
+  websocket?: HankoWebSocketOptions;
   /**
    * Receive Hanko's webhooks: `session.delete.*` and `user.delete` refuse the affected sessions at
    * once, and `@OnHankoEvent()` handlers get every verified event. Off by default; `true` or an object turns it on.
    */
   webhooks?: boolean | HankoWebhookOptions;
-}
-
-/** Options of the module class itself, known when the module is declared (also with forRootAsync). */
-export interface HankoAuthModuleExtras {
-  /** Register HankoGuard for every route (default true). With false, only `@UseGuards(HankoGuard)` protects. */
-  globalGuard?: boolean;
 }

@@ -10,9 +10,12 @@ export type {
   HankoKeyOptions,
   HankoTokenCacheOptions,
   HankoRevocationOptions,
-  HankoAuthModuleExtras,
+  HankoWebSocketOptions,
   HankoWebhookOptions,
 } from './hanko-auth.options.js';
+export type { HankoAuthModuleExtras } from './hanko-auth.module-definition.js';
+export { HankoTokenExtractor } from './token/hanko-token.extractor.js';
+export type { HankoTokenCarrier } from './token/hanko-token.extractor.js';
 export { OnHankoEvent } from './webhooks/hanko-event.decorator.js';
 export type { HankoEventHandler } from './webhooks/hanko-event.decorator.js';
 export { HankoWebhookDispatcher } from './webhooks/hanko-webhook.dispatcher.js';

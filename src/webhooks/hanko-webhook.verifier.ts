@@ -3,7 +3,7 @@ import jsonwebtoken from 'jsonwebtoken';
 import { HankoAuthConfig } from '../hanko-auth.config.js';
 import { HankoTokenRefusal, HankoUpstreamUnavailable } from '../errors/hanko-refusal.reason.js';
 import { HankoKeySource } from '../keys/hanko-key.source.js';
-import { deepFreeze } from '../session/hanko-session.policy.js';
+import { freezeClaims } from '../session/hanko-session.policy.js';
 import { precheckToken } from '../token/hanko-token.precheck.js';
 import type { HankoEvent, HankoEventName } from './hanko-webhook.events.js';
 
@@ -60,7 +60,7 @@ export class HankoWebhookVerifier {
     // A delivery "signed" in the future was minted with a wrong clock or forged lifetimes.
     if (payload.iat > Date.now() / 1000 + this.config.clockTolerance) throw new HankoWebhookRefusal(401, 'token issued in the future');
     return {
-      event: deepFreeze({ event: event as HankoEventName, data, issuedAt: new Date(payload.iat * 1000) }) as HankoEvent,
+      event: freezeClaims({ event: event as HankoEventName, data, issuedAt: new Date(payload.iat * 1000) }) as HankoEvent,
       expiresAt: (payload.exp + this.config.clockTolerance) * 1000,
     };
   }

@@ -22,6 +22,8 @@ import { HankoAuthenticator } from '../dist/hanko.authenticator.js';
 import { HankoSessionPolicy } from '../dist/session/hanko-session.policy.js';
 import { precheckToken } from '../dist/token/hanko-token.precheck.js';
 import { HankoTestIssuer } from '../dist/testing/index.js';
+import { HankoRevocationMarks } from '../dist/webhooks/hanko-revocation.marks.js';
+import { randomUUID } from 'node:crypto';
 import { AUDIENCE, PORT_BASE, SMOKE, median } from './common.mjs';
 
 const ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_ROUNDS ?? 5);
@@ -64,17 +66,25 @@ async function run() {
   const jwtOptions = { algorithms: ['RS256'], audience: AUDIENCE };
 
   const hankoOptions = { apiUrl: issuer.apiUrl, audience: AUDIENCE, globalGuard: false };
-  const authenticatorFor = async (extra) => {
+  const authenticatorFor = async (extra, marks = 0) => {
     const context = await NestFactory.createApplicationContext(HankoAuthModule.forRoot({ ...hankoOptions, ...extra }), {
-      logger: ['error', 'warn'],
+      logger: ['error'],
     });
     contexts.push(context);
+    // Revocation marks of other sessions and users, as webhooks would leave them.
+    const revoked = context.get(HankoRevocationMarks, { strict: false });
+    for (let i = 0; i < marks; i++) {
+      const until = Date.now() + 3_600_000;
+      revoked.add(i % 2 ? { kind: 'session', id: randomUUID(), until } : { kind: 'user', id: randomUUID(), before: 1, until });
+    }
     return context.get(HankoAuthenticator, { strict: false });
   };
   const cached = await authenticatorFor({});
   const uncached = await authenticatorFor({ tokenCache: false });
   // Revocation on, the session's answer cached in this process for the whole run (the test issuer answers once).
   const revocationCached = await authenticatorFor({ revocation: { cacheTtl: 3600 } });
+  const cachedWebhooks = await authenticatorFor({ webhooks: true });
+  const cachedMarked = await authenticatorFor({ webhooks: true }, 100_000);
   // BENCH_AB_DIST=/path/to/other/dist: the authenticator cases again, from that build (its own Nest context).
   let uncachedB;
   let cachedB;
@@ -205,6 +215,8 @@ async function run() {
     { name: 'minimal Map-cache guard hit (regex, Map.get, exp)', sync: () => referenceHit(authorization) },
     { name: 'HankoGuard.canActivate, cache hit (sync, fresh request)', sync: () => guard.canActivate(contextFor()) },
     { name: 'minimal Map-cache guard canActivate (same context)', sync: () => referenceGuardHit(contextFor()) },
+    { name: 'HankoAuthenticator, token cache hit, webhooks on, 0 marks', async: () => authenticate(cachedWebhooks) },
+    { name: 'HankoAuthenticator, token cache hit, webhooks on, 100k marks of others', async: () => authenticate(cachedMarked) },
     { name: '  part: precheckToken (shape, header, claims types)', sync: () => precheckToken(token, 8192) },
     { name: '  part: HankoSessionPolicy.toUser (clone + freeze claims)', sync: () => policy.toUser(payload) },
     ...(uncachedB

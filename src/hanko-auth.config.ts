@@ -30,6 +30,14 @@ export class HankoAuthConfig {
     readonly agent: Agent | undefined;
   };
   readonly tokenCache: { readonly maxEntries: number } | false;
+  readonly webhooks:
+    | {
+        readonly path: string;
+        readonly maxBodyBytes: number;
+        readonly sessionLifespan: number;
+        readonly redis: { readonly url: string } | undefined;
+      }
+    | false;
   readonly websocket: { readonly allowedOrigins: readonly string[] };
   readonly revocation:
     | {
@@ -59,6 +67,7 @@ export class HankoAuthConfig {
       'keys',
       'revocation',
       'tokenCache',
+      'webhooks',
       'websocket',
       'globalGuard',
       'tokenExtractor',
@@ -140,7 +149,45 @@ export class HankoAuthConfig {
         maxEntries: integer('tokenCache.maxEntries', cache.maxEntries, HANKO_DEFAULTS.tokenCache.maxEntries, 1, 10_000_000),
       };
     }
+
+    if (options.webhooks === undefined || options.webhooks === false) {
+      this.webhooks = false;
+    } else {
+      const webhooks = options.webhooks === true ? {} : (optionalObject('webhooks', options.webhooks) ?? {});
+      knownKeys('webhooks.', webhooks, ['path', 'maxBodyBytes', 'sessionLifespan', 'redis']);
+      const w = HANKO_DEFAULTS.webhooks;
+      this.webhooks = {
+        path: parseRoutePath(webhooks.path ?? w.path),
+        maxBodyBytes: integer('webhooks.maxBodyBytes', webhooks.maxBodyBytes, w.maxBodyBytes, 1024, 16 * 1024 * 1024),
+        sessionLifespan: seconds('webhooks.sessionLifespan', webhooks.sessionLifespan, w.sessionLifespan, 60, 366 * 24 * 3600),
+        redis: parseRedis(webhooks.redis),
+      };
+    }
   }
+}
+
+function parseRoutePath(value: unknown): string {
+  // Plain segments only: a pattern (':id', '*') would let other paths reach the receiver.
+  if (typeof value !== 'string' || !/^(\/[A-Za-z0-9._~-]+)+$/.test(value)) {
+    throw new HankoConfigurationError('webhooks.path', "must be an absolute path of plain segments, e.g. '/hanko/webhooks'");
+  }
+  return value;
+}
+
+function parseRedis(value: unknown): { url: string } | undefined {
+  if (value === undefined) return undefined;
+  const redis = optionalObject('webhooks.redis', value as object) as { url?: unknown };
+  knownKeys('webhooks.redis.', redis, ['url']);
+  let url: URL | undefined;
+  try {
+    url = typeof redis.url === 'string' ? new URL(redis.url) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'redis:' && url.protocol !== 'rediss:')) {
+    throw new HankoConfigurationError('webhooks.redis.url', 'must be a redis:// or rediss:// URL');
+  }
+  return { url: redis.url as string };
 }
 
 function knownKeys(prefix: string, value: object, allowed: string[]): void {

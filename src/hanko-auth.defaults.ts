@@ -51,6 +51,13 @@ export const HANKO_DEFAULTS = Object.freeze({
   tokenCache: Object.freeze({
     maxEntries: 10_000,
   }),
+  webhooks: Object.freeze({
+    path: '/hanko/webhooks',
+    /** Express's own JSON limit; a delivery is one token whose `data` is a user or a session (a few KiB). */
+    maxBodyBytes: 100 * 1024,
+    /** Hanko's default `session.lifespan` (12 h): how long a deleted user's older tokens can still verify. */
+    sessionLifespan: 12 * 60 * 60,
+  }),
   websocket: Object.freeze({
     /** Besides the app's own origin (always allowed): none, so a cookie-authenticated handshake from another site is refused. */
     allowedOrigins: Object.freeze([] as string[]),

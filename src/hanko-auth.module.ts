@@ -1,5 +1,5 @@
 import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { HankoAuthConfig } from './hanko-auth.config.js';
 import {
   HANKO_AUTH_ASYNC_OPTIONS_TYPE,
@@ -17,6 +17,12 @@ import { HankoAuthenticator } from './hanko.authenticator.js';
 import { HankoGuard } from './hanko.guard.js';
 import { HankoStrategy } from './hanko.strategy.js';
 import { HankoTokenExtractor } from './token/hanko-token.extractor.js';
+import { HankoRevocationFleet } from './webhooks/hanko-revocation.fleet.js';
+import { HankoRevocationMarks } from './webhooks/hanko-revocation.marks.js';
+import { HankoWebhookDispatcher } from './webhooks/hanko-webhook.dispatcher.js';
+import { HankoWebhookReceiver } from './webhooks/hanko-webhook.receiver.js';
+import { HankoWebhookRoute } from './webhooks/hanko-webhook.route.js';
+import { HankoWebhookVerifier } from './webhooks/hanko-webhook.verifier.js';
 
 const providers: Provider[] = [
   // Validation happens here, during bootstrap: a bad option stops the app with a named error.
@@ -28,13 +34,32 @@ const providers: Provider[] = [
   HankoTokenExtractor,
   HankoAuthenticator,
   HankoGuard,
+  // Webhooks: inert unless the `webhooks` option is set (the marks then stay empty).
+  HankoRevocationMarks,
+  HankoRevocationFleet,
+  HankoWebhookVerifier,
+  HankoWebhookDispatcher,
+  HankoWebhookReceiver,
+  HankoWebhookRoute,
 ];
 
 /**
  * Import once in AppModule. Global, so `@UseGuards(HankoGuard)` resolves in every module.
  */
 @Global()
-@Module({ providers, exports: [HankoAuthConfig, HankoKeySource, HankoTokenExtractor, HankoAuthenticator, HankoGuard] })
+@Module({
+  imports: [DiscoveryModule],
+  providers,
+  exports: [
+    HankoAuthConfig,
+    HankoKeySource,
+    HankoTokenExtractor,
+    HankoAuthenticator,
+    HankoGuard,
+    HankoWebhookDispatcher,
+    HankoWebhookReceiver,
+  ],
+})
 export class HankoAuthModule extends HankoAuthConfigurableModule {
   static override forRoot(options: typeof HANKO_AUTH_OPTIONS_TYPE): DynamicModule {
     return withExtras(super.forRoot(options), options);

@@ -49,6 +49,23 @@ export interface HankoRevocationOptions {
   maxConcurrentCalls?: number;
 }
 
+export interface HankoWebhookOptions {
+  /** Where Hanko's webhooks are received (default `/hanko/webhooks`); mounted on the HTTP adapter as is, without a global prefix. */
+  path?: string;
+  /** Largest accepted delivery body in bytes (default 102400). */
+  maxBodyBytes?: number;
+  /**
+   * Hanko's `session.lifespan` in seconds (default 43200, Hanko's 12 h): how long `user.delete`
+   * keeps refusing that user's older tokens. Set it to at least your Hanko's value.
+   */
+  sessionLifespan?: number;
+  /**
+   * Share revocation marks with every instance through Redis (pub/sub plus a sorted set that a new
+   * instance loads); needs the optional peer `redis` (node-redis 5). Without it, marks are per process.
+   */
+  redis?: { url: string };
+}
+
 export interface HankoWebSocketOptions {
   /**
    * Web origins (`https://app.example.com`) whose pages may open a WebSocket that authenticates with
@@ -83,4 +100,9 @@ export interface HankoAuthOptions {
   tokenCache?: HankoTokenCacheOptions | false;
   /** Cookie-authenticated WebSocket handshakes (cross-site WebSocket hijacking). */
   websocket?: HankoWebSocketOptions;
+  /**
+   * Receive Hanko's webhooks: `session.delete.*` and `user.delete` refuse the affected sessions at
+   * once, and `@OnHankoEvent()` handlers get every verified event. Off by default; `true` or an object turns it on.
+   */
+  webhooks?: boolean | HankoWebhookOptions;
 }

@@ -15,6 +15,7 @@ import { HankoStrategy } from './hanko.strategy.js';
 import { HankoTokenCache } from './token/hanko-token.cache.js';
 import { HankoTokenExtractor } from './token/hanko-token.extractor.js';
 import { precheckToken, type PrecheckedToken } from './token/hanko-token.precheck.js';
+import { HankoRevocationMarks } from './webhooks/hanko-revocation.marks.js';
 
 /**
  * The Passport strategy protocol (passport-strategy): `authenticate(req)` ends in exactly one of
@@ -52,6 +53,7 @@ export class HankoAuthenticator {
     private readonly keys: HankoKeySource,
     private readonly sessions: HankoSessionValidator,
     protected readonly extractor: HankoTokenExtractor,
+    private readonly revoked: HankoRevocationMarks,
   ) {
     this.cache = config.tokenCache === false ? undefined : new HankoTokenCache(config.tokenCache.maxEntries);
     keys.onChange(() => {
@@ -70,7 +72,13 @@ export class HankoAuthenticator {
     if (done !== undefined) {
       // Like a token-cache hit, a kept user counts only while its key is usable: a WebSocket
       // connection's request outlives key rotations and a key set gone stale past staleIfError.
-      if (done instanceof Promise || done.user === undefined || this.keys.currentKey(done.kid) !== undefined) return done;
+      // And only while Hanko has not told us the session ended (a WebSocket's next message is refused).
+      if (
+        done instanceof Promise ||
+        done.user === undefined ||
+        (this.keys.currentKey(done.kid) !== undefined && !this.revoked.isRevoked(done.user))
+      )
+        return done;
       this.forget(request);
     }
     const outcome = this.run(request);
@@ -148,6 +156,9 @@ export class HankoAuthenticator {
   }
 
   private accept(request: HankoRequest, user: HankoUser, kid: string): HankoOutcome {
+    // Every accepted token passes here, cached or not: a session Hanko's webhook reported ended
+    // (logout, revoke, user deleted) is refused at once instead of until its exp. A local lookup.
+    if (this.revoked.isRevoked(user)) return this.failed(new HankoTokenRefusal('session revoked'));
     request.user = user;
     return { user, kid };
   }

@@ -11,10 +11,30 @@ export type {
   HankoTokenCacheOptions,
   HankoRevocationOptions,
   HankoWebSocketOptions,
+  HankoWebhookOptions,
 } from './hanko-auth.options.js';
 export type { HankoAuthModuleExtras } from './hanko-auth.module-definition.js';
 export { HankoTokenExtractor } from './token/hanko-token.extractor.js';
 export type { HankoTokenCarrier } from './token/hanko-token.extractor.js';
+export { OnHankoEvent } from './webhooks/hanko-event.decorator.js';
+export type { HankoEventHandler } from './webhooks/hanko-event.decorator.js';
+export { HankoWebhookDispatcher } from './webhooks/hanko-webhook.dispatcher.js';
+export { HankoWebhookReceiver } from './webhooks/hanko-webhook.receiver.js';
+export type { HankoWebhookAnswer, HankoWebhookDelivery } from './webhooks/hanko-webhook.receiver.js';
+export type {
+  HankoEvent,
+  HankoEventData,
+  HankoEventFor,
+  HankoEventName,
+  HankoEventPrefix,
+  HankoEventsMatching,
+  HankoSessionEventName,
+  HankoUserEventName,
+  HankoWebhookEmail,
+  HankoWebhookEmailDelivery,
+  HankoWebhookSession,
+  HankoWebhookUser,
+} from './webhooks/hanko-webhook.events.js';
 export { HankoUnauthorizedException } from './errors/hanko-unauthorized.exception.js';
 export { HankoForbiddenException } from './errors/hanko-forbidden.exception.js';
 export { HankoUnavailableException } from './errors/hanko-unavailable.exception.js';

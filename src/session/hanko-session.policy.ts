@@ -69,7 +69,7 @@ function toAmr(amr: unknown): string[] {
 const POISONED_KEYS = ['__proto__', 'constructor', 'prototype'];
 
 /** Drops the poisoned keys at every depth (objects inside arrays too), then freezes. */
-function freezeClaims<T>(value: T): T {
+export function freezeClaims<T>(value: T): T {
   if (value !== null && typeof value === 'object') {
     for (const key of POISONED_KEYS) {
       if (Object.hasOwn(value, key)) delete (value as Record<string, unknown>)[key];

@@ -1,3 +1,5 @@
 export { HankoTestIssuer } from './hanko-test-issuer.js';
 export type { HankoTestIssuerOptions, HankoTestKey, SignOptions } from './hanko-test-issuer.js';
 export { HankoTestIssuerInProductionError } from './hanko-test-issuer.error.js';
+export { deliverHankoWebhook, sessionOf, signHankoWebhook } from './hanko-test-webhooks.js';
+export type { DeliverHankoWebhookOptions, HankoTestSession, HankoWebhookTokenOptions } from './hanko-test-webhooks.js';

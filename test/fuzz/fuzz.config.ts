@@ -25,6 +25,7 @@ export function fuzzParameters(numRuns: number): fc.Parameters<unknown> {
 export class FuzzTally {
   private readonly counts = new Map<string, number>();
   private readonly notes = new Map<string, number>();
+  private readonly outcomes = new Map<string, number>();
 
   constructor(private readonly file: string) {}
 
@@ -35,6 +36,11 @@ export class FuzzTally {
   /** A known, reported (not failing) class of inputs, e.g. a non-canonical signature encoding that verified. */
   note(kind: string): void {
     this.notes.set(kind, (this.notes.get(kind) ?? 0) + 1);
+  }
+
+  /** How inputs were answered (e.g. "express 401"), printed beside the counts; not inputs themselves. */
+  outcome(kind: string): void {
+    this.outcomes.set(kind, (this.outcomes.get(kind) ?? 0) + 1);
   }
 
   noted(kind: string): number {
@@ -49,11 +55,12 @@ export class FuzzTally {
 
   print(startedAt: number): void {
     const lines = [...this.counts].map(([name, n]) => `  ${String(n).padStart(7)}  ${name}`);
+    const answers = [...this.outcomes].map(([name, n]) => `           answered: ${name}: ${n}`);
     const notes = [...this.notes].map(([name, n]) => `  known class (reported, not failed): ${name}: ${n}`);
     const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
     process.stderr.write(
       `[fuzz] ${this.file}: ${this.total()} inputs in ${seconds} s, seed ${FUZZ_SEED}` +
-        ` (reproduce: FUZZ_SEED=${FUZZ_SEED} npm test -- test/fuzz/${this.file})\n${[...lines, ...notes].join('\n')}\n`,
+        ` (reproduce: FUZZ_SEED=${FUZZ_SEED} npm test -- test/fuzz/${this.file})\n${[...lines, ...answers, ...notes].join('\n')}\n`,
     );
   }
 }

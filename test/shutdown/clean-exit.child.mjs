@@ -34,10 +34,13 @@ const report = (event, data) => process.stdout.write(`${JSON.stringify({ event, 
 /** One request on its own connection (no client keep-alive that could hold the process open). */
 function get(port, token) {
   return new Promise((resolve) => {
-    const request = http.get({ host: '127.0.0.1', port, path: '/probe', agent: false, headers: { authorization: `Bearer ${token}` } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode));
-    });
+    const request = http.get(
+      { host: '127.0.0.1', port, path: '/probe', agent: false, headers: { authorization: `Bearer ${token}` } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode));
+      },
+    );
     request.on('error', (error) => resolve(`error ${error.code}`));
   });
 }

@@ -34,7 +34,9 @@ let libDir: string;
 beforeAll(async () => {
   issuer = await HangingIssuer.start({ modulusLength: 2048 });
   libDir = mkdtempSync(join(CACHE, 'hanko-clean-exit-'));
-  await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'src', '--outDir', libDir], { cwd: ROOT });
+  await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'src', '--outDir', libDir], {
+    cwd: ROOT,
+  });
 }, 180_000);
 afterAll(async () => {
   await issuer?.close();
@@ -50,11 +52,15 @@ interface ChildReport {
 
 function runChild(adapter: string, liveToken: string, hangingToken: string): Promise<ChildReport> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'test/shutdown/clean-exit.child.mjs'), libDir, adapter, issuer.apiUrl, liveToken, hangingToken], {
-      cwd: ROOT,
-      env: { ...process.env, NODE_OPTIONS: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'test/shutdown/clean-exit.child.mjs'), libDir, adapter, issuer.apiUrl, liveToken, hangingToken],
+      {
+        cwd: ROOT,
+        env: { ...process.env, NODE_OPTIONS: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -29,6 +29,8 @@ class SoakController {
     return { id: req.user.id };
   }
   metrics() {
+    // With --expose-gc (run.mjs passes it): measure what is retained, not where the last GC happened to leave the heap.
+    globalThis.gc?.();
     const { heapUsed, rss } = process.memoryUsage();
     return { heapUsed, rss, resources: resources(), cpu: process.cpuUsage() };
   }

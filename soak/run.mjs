@@ -123,7 +123,7 @@ function hostileTokens(issuer, kid, valid) {
 
 // ---------------------------------------------------------------- the run
 
-const counts = { requests: 0, byKind: {}, byStatus: {}, valid503: { duringOutage: 0, afterOutage: 0, afterRotation: 0 }, wrong: 0 };
+const counts = { requests: 0, byKind: {}, byStatus: {}, valid503: { duringOutage: 0, afterOutage: 0, afterRotation: 0 }, wrong: 0, wrongByReason: {} };
 const wrongAnswers = [];
 /** Periods in which a 503 for a valid token is documented: [from, to] in ms, with a label. */
 const excuses = [];
@@ -137,7 +137,7 @@ function excuse(from, to) {
   return windows.some((w) => w.label !== 'rotation') ? 'afterOutage' : 'afterRotation';
 }
 
-function record(kind, hostile, status, from, to) {
+function record(kind, hostile, status, from, to, challenge) {
   counts.requests++;
   counts.byKind[kind] ??= {};
   counts.byKind[kind][status] = (counts.byKind[kind][status] ?? 0) + 1;
@@ -149,7 +149,10 @@ function record(kind, hostile, status, from, to) {
   else wrong = status === 503 ? 'valid token refused (503) outside any outage or rotation' : `valid token answered ${status}`;
   if (wrong === undefined) return;
   counts.wrong++;
-  if (wrongAnswers.length < 50) wrongAnswers.push({ at: ((from - started) / 1000).toFixed(1), kind, status, wrong });
+  const reason = /error_description="([^"]*)"/.exec(challenge ?? '')?.[1];
+  const key = `${wrong}${reason ? ` (${reason})` : ''}`;
+  counts.wrongByReason[key] = (counts.wrongByReason[key] ?? 0) + 1;
+  if (wrongAnswers.length < 20) wrongAnswers.push({ at: ((from - started) / 1000).toFixed(1), kind, status, wrong, reason });
 }
 
 function request(agent, port, path, headers) {
@@ -158,7 +161,7 @@ function request(agent, port, path, headers) {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode, body }));
+      res.on('end', () => resolve({ status: res.statusCode, body, challenge: res.headers['www-authenticate'] }));
       res.on('error', () => resolve({ status: 'connection error', body }));
     });
     req.setTimeout(30_000, () => req.destroy());
@@ -187,7 +190,7 @@ async function main() {
   let redis = startRedis(redisPort);
   await waitForPort(redisPort);
 
-  const appArgs = ['soak/app.mjs', issuer.apiUrl, `redis://127.0.0.1:${redisPort}`, JSON.stringify(APP_OPTIONS)];
+  const appArgs = ['--expose-gc', 'soak/app.mjs', issuer.apiUrl, `redis://127.0.0.1:${redisPort}`, JSON.stringify(APP_OPTIONS)];
   const app = pin
     ? spawn('taskset', ['-c', '1', process.execPath, ...appArgs], { stdio: ['pipe', 'pipe', 'pipe'] })
     : spawn(process.execPath, appArgs, { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -252,7 +255,7 @@ async function main() {
       const headers = viaCookie ? { cookie: `theme=dark; hanko=${token}` } : { authorization: `Bearer ${token}` };
       const from = Date.now();
       const reply = await request(agent, port, '/me', headers);
-      record(kind, hostileRequest, reply.status, from, Date.now());
+      record(kind, hostileRequest, reply.status, from, Date.now(), reply.challenge);
     }
   };
 
@@ -344,6 +347,8 @@ async function main() {
     requests: counts.requests,
     requestsPerSecond: Math.round(counts.requests / SECONDS),
     wrongAnswers: counts.wrong,
+    wrongByReason: counts.wrongByReason,
+    rotationsAt: excuses.filter((w) => w.label === 'rotation').map((w) => +((w.from - started) / 1000).toFixed(1)),
     valid503InsideDocumentedWindows: counts.valid503,
     graceAfterOutageOrRotationSeconds: GRACE_MS / 1000,
     byStatus: counts.byStatus,
@@ -357,7 +362,7 @@ async function main() {
       rssMB: { first: first && +mb(first.rss).toFixed(1), last: lastSample && +mb(lastSample.rss).toFixed(1) },
       heapSlopeMBPerMinute: +heapSlope.toFixed(3),
       rssSlopeMBPerMinute: +rssSlope.toFixed(3),
-      slopeOver: 'samples after the first quarter of the run, least squares',
+      slopeOver: 'samples after the first quarter of the run, each after a full GC, least squares',
     },
     openHandlesAtEndUnderNoLoad: openAtEnd,
     afterAppClose: closedReport?.resources,

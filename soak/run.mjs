@@ -123,7 +123,14 @@ function hostileTokens(issuer, kid, valid) {
 
 // ---------------------------------------------------------------- the run
 
-const counts = { requests: 0, byKind: {}, byStatus: {}, valid503: { duringOutage: 0, afterOutage: 0, afterRotation: 0 }, wrong: 0, wrongByReason: {} };
+const counts = {
+  requests: 0,
+  byKind: {},
+  byStatus: {},
+  valid503: { duringOutage: 0, afterOutage: 0, afterRotation: 0 },
+  wrong: 0,
+  wrongByReason: {},
+};
 const wrongAnswers = [];
 /** Periods in which a 503 for a valid token is documented: [from, to] in ms, with a label. */
 const excuses = [];

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { HankoAuthModule, HankoGuard, RequireAmr, type HankoUser } from '../../src/index.js';
 import { HankoTestIssuer } from '../../src/testing/index.js';
 import { bootGuard } from '../support/app.factory.js';
+import { claimsOf } from '../support/token.forge.js';
 import { AcceptanceOracle, KNOWN_SIGNATURE_CLASS, refusalProblem } from './acceptance.oracle.js';
 import { FuzzTally, fuzzParameters, runs } from './fuzz.config.js';
 import { anyToken, authorizationHeader, cookieHeader } from './token.mutations.js';
@@ -18,10 +19,12 @@ import { anyToken, authorizationHeader, cookieHeader } from './token.mutations.j
  * headers were written to the response. Verification is real: passport-jwt, jwks-rsa, RSA keys.
  */
 class RouteController {
-  open() {}
+  open(this: void) {}
   @RequireAmr('passkey')
-  passkey() {}
+  passkey(this: void) {}
 }
+/** The handlers as Nest hands them to guards (the metadata lives on the functions). */
+const handlers = { open: RouteController.prototype.open, passkey: RouteController.prototype.passkey };
 
 const tally = new FuzzTally('guard.fuzz.spec.ts');
 const startedAt = Date.now();
@@ -38,7 +41,7 @@ beforeAll(async () => {
   issuer = await HankoTestIssuer.start({ modulusLength: 2048 });
   attackerKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   valid = [issuer.sign(), issuer.sign({ amr: ['pwd'] }), issuer.sign({ username: undefined, email: undefined })];
-  for (const token of valid) oracle.add(token, JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sub as string);
+  for (const token of valid) oracle.add(token, claimsOf(token).sub as string);
   ({ moduleRef, guard } = await bootGuard([
     HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', keys: { refetchCooldown: REFETCH_COOLDOWN } }),
   ]));
@@ -75,27 +78,27 @@ describe('fuzz: HankoGuard.canActivate with hand-built requests', () => {
     let accepted = 0;
 
     await fc.assert(
-      fc.asyncProperty(request, fc.constantFrom('open', 'passkey') as fc.Arbitrary<'open' | 'passkey'>, async (input, handler) => {
+      fc.asyncProperty(request, fc.constantFrom<'open' | 'passkey'>('open', 'passkey'), async (input, handler) => {
         tally.count('guard: hand-built requests');
         const req = JSON.parse(JSON.stringify(input)) as Record<string, unknown> & { user?: HankoUser };
         const written: Record<string, string> = {};
         const response = { setHeader: (name: string, value: string) => (written[name.toLowerCase()] = value) };
-        const context = new ExecutionContextHost([req, response], RouteController, RouteController.prototype[handler]);
+        const context = new ExecutionContextHost([req, response], RouteController, handlers[handler]);
         context.setType('http');
         let answer: boolean | Promise<boolean>;
         try {
           answer = guard.canActivate(context);
         } catch (error) {
-          throw new Error(`canActivate threw synchronously: ${String(error)}`);
+          throw new Error(`canActivate threw synchronously: ${String(error)}`, { cause: error });
         }
         let granted: boolean;
         try {
           granted = await answer;
         } catch (error) {
-          if (!(error instanceof HttpException)) throw new Error(`rejected with a non-HTTP error: ${String(error)}`);
+          if (!(error instanceof HttpException)) throw new Error(`rejected with a non-HTTP error: ${String(error)}`, { cause: error });
           tally.outcome(String(error.getStatus()));
           const problem = refusalProblem(error.getStatus(), (name) => written[name]);
-          if (problem !== undefined) throw new Error(problem);
+          if (problem !== undefined) throw new Error(problem, { cause: error });
           return;
         }
         if (granted !== true) throw new Error(`answered ${String(granted)} instead of true or a rejection`);

@@ -39,7 +39,9 @@ function refusesCleanly<T>(body: () => T): T | HankoTokenRefusal {
     return body();
   } catch (error) {
     if (error instanceof HankoTokenRefusal) return error;
-    throw new Error(`threw ${(error as Error)?.name ?? typeof error} instead of a refusal: ${String((error as Error)?.message)}`);
+    throw new Error(`threw ${(error as Error)?.name ?? typeof error} instead of a refusal: ${String((error as Error)?.message)}`, {
+      cause: error,
+    });
   }
 }
 

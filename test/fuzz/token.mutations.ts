@@ -55,7 +55,9 @@ function parts(token: string): TokenParts {
   let known = partsCache.get(token);
   if (known === undefined) {
     const [h, p, s] = token.split('.');
-    known = { h, p, s, header: JSON.parse(dec(h).toString()), payload: JSON.parse(dec(p).toString()) };
+    const header = JSON.parse(dec(h).toString()) as Record<string, unknown>;
+    const payload = JSON.parse(dec(p).toString()) as Record<string, unknown>;
+    known = { h, p, s, header, payload };
     partsCache.set(token, known);
   }
   return known;
@@ -66,7 +68,7 @@ function escapeOneChar(text: string, at: number): string {
   const quoted = [...text.matchAll(/"([^"\\]+)"/g)];
   if (quoted.length === 0) return text;
   const match = quoted[at % quoted.length];
-  const start = match.index! + 1;
+  const start = match.index + 1;
   const code = text.charCodeAt(start).toString(16).padStart(4, '0');
   return `${text.slice(0, start)}\\u${code}${text.slice(start + 1)}`;
 }

@@ -43,8 +43,17 @@ afterAll(async () => {
   if (libDir) rmSync(libDir, { recursive: true, force: true });
 });
 
+/** What the child reports, one JSON line per step. */
+interface ChildEvents {
+  keys?: { kids: number };
+  live?: { status: number | string };
+  hanging?: { status: number | string };
+  closed?: { resources: string[] };
+  settled?: { resources: string[] };
+}
+
 interface ChildReport {
-  events: Record<string, any>;
+  events: ChildEvents;
   exitCode: number | null;
   exitedByItself: boolean;
   stderr: string;
@@ -72,7 +81,7 @@ function runChild(adapter: string, liveToken: string, hangingToken: string): Pro
     }, EXIT_DEADLINE_MS);
     child.on('exit', (exitCode) => {
       clearTimeout(deadline);
-      const events: Record<string, any> = {};
+      const events: Record<string, unknown> = {};
       for (const line of stdout.split('\n').filter(Boolean)) {
         const parsed = JSON.parse(line) as { event: string };
         events[parsed.event] = parsed;
@@ -94,7 +103,7 @@ describe.each(ADAPTERS)('a clean shutdown (%s)', (adapter) => {
       expect(report.events.live?.status).toBe(200);
       // The request waiting on Hanko was answered (aborted: 503), not left hanging by close().
       expect(report.events.hanging?.status).toBe(503);
-      const resources: string[] = report.events.settled?.resources ?? ['no report'];
+      const resources = report.events.settled?.resources ?? ['no report'];
       process.stderr.write(
         `[shutdown] ${adapter}: active resources right after app.close(): ${JSON.stringify(report.events.closed?.resources)},` +
           ` 250 ms later: ${JSON.stringify(resources)}; exited by itself: ${report.exitedByItself}\n`,

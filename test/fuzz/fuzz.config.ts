@@ -16,6 +16,12 @@ export function runs(base: number): number {
   return Math.max(1, Math.round(base * SCALE));
 }
 
+/**
+ * Jest's timeout for a fuzz test: the input counts are the contract, not the time, and the machine
+ * may be shared (a loaded 2-core box runs these several times slower than an idle one).
+ */
+export const FUZZ_TIMEOUT_MS = Math.round(300_000 * Math.max(1, SCALE));
+
 /** Parameters for fc.assert: the shared seed, no time limit (the counts are the contract). */
 export function fuzzParameters(numRuns: number): fc.Parameters<unknown> {
   return { seed: FUZZ_SEED, numRuns, endOnFailure: true };

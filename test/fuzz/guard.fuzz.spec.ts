@@ -9,7 +9,7 @@ import { HankoTestIssuer } from '../../src/testing/index.js';
 import { bootGuard } from '../support/app.factory.js';
 import { claimsOf } from '../support/token.forge.js';
 import { AcceptanceOracle, KNOWN_SIGNATURE_CLASS, refusalProblem } from './acceptance.oracle.js';
-import { FuzzTally, fuzzParameters, runs } from './fuzz.config.js';
+import { FUZZ_TIMEOUT_MS, FuzzTally, fuzzParameters, runs } from './fuzz.config.js';
 import { anyToken, authorizationHeader, cookieHeader } from './token.mutations.js';
 
 /**
@@ -53,71 +53,75 @@ afterAll(async () => {
 });
 
 describe('fuzz: HankoGuard.canActivate with hand-built requests', () => {
-  it('never throws, accepts nothing altered, rejects with documented exceptions and headers, fetches keys within budget', async () => {
-    const token = anyToken(valid, attackerKey);
-    const headerValue = (value: fc.Arbitrary<string | undefined>) =>
-      fc.oneof(value, fc.array(value, { maxLength: 3 }), fc.jsonValue({ maxDepth: 1 }), fc.constant(null));
-    const request = fc.record(
-      {
-        headers: fc.oneof(
-          fc.record(
-            { authorization: headerValue(authorizationHeader(token)), cookie: headerValue(cookieHeader(token)) },
-            { requiredKeys: [] },
+  it(
+    'never throws, accepts nothing altered, rejects with documented exceptions and headers, fetches keys within budget',
+    async () => {
+      const token = anyToken(valid, attackerKey);
+      const headerValue = (value: fc.Arbitrary<string | undefined>) =>
+        fc.oneof(value, fc.array(value, { maxLength: 3 }), fc.jsonValue({ maxDepth: 1 }), fc.constant(null));
+      const request = fc.record(
+        {
+          headers: fc.oneof(
+            fc.record(
+              { authorization: headerValue(authorizationHeader(token)), cookie: headerValue(cookieHeader(token)) },
+              { requiredKeys: [] },
+            ),
+            fc.constantFrom(undefined, null, 'authorization', 42),
           ),
-          fc.constantFrom(undefined, null, 'authorization', 42),
-        ),
-        cookies: fc.oneof(
-          fc.dictionary(fc.constantFrom('hanko', 'other'), fc.oneof(token, fc.jsonValue({ maxDepth: 1 }))),
-          fc.constant(undefined),
-        ),
-      },
-      { requiredKeys: [] },
-    );
-    const fetchesBefore = issuer.jwksRequests;
-    const began = Date.now();
-    let accepted = 0;
+          cookies: fc.oneof(
+            fc.dictionary(fc.constantFrom('hanko', 'other'), fc.oneof(token, fc.jsonValue({ maxDepth: 1 }))),
+            fc.constant(undefined),
+          ),
+        },
+        { requiredKeys: [] },
+      );
+      const fetchesBefore = issuer.jwksRequests;
+      const began = Date.now();
+      let accepted = 0;
 
-    await fc.assert(
-      fc.asyncProperty(request, fc.constantFrom<'open' | 'passkey'>('open', 'passkey'), async (input, handler) => {
-        tally.count('guard: hand-built requests');
-        const req = JSON.parse(JSON.stringify(input)) as Record<string, unknown> & { user?: HankoUser };
-        const written: Record<string, string> = {};
-        const response = { setHeader: (name: string, value: string) => (written[name.toLowerCase()] = value) };
-        const context = new ExecutionContextHost([req, response], RouteController, handlers[handler]);
-        context.setType('http');
-        let answer: boolean | Promise<boolean>;
-        try {
-          answer = guard.canActivate(context);
-        } catch (error) {
-          throw new Error(`canActivate threw synchronously: ${String(error)}`, { cause: error });
-        }
-        let granted: boolean;
-        try {
-          granted = await answer;
-        } catch (error) {
-          if (!(error instanceof HttpException)) throw new Error(`rejected with a non-HTTP error: ${String(error)}`, { cause: error });
-          tally.outcome(String(error.getStatus()));
-          const problem = refusalProblem(error.getStatus(), (name) => written[name]);
-          if (problem !== undefined) throw new Error(problem, { cause: error });
-          return;
-        }
-        if (granted !== true) throw new Error(`answered ${String(granted)} instead of true or a rejection`);
-        tally.outcome('200');
-        const headers = (input as { headers?: Record<string, unknown> }).headers;
-        const carried = typeof headers === 'object' && headers !== null ? [headers.authorization, headers.cookie] : [];
-        const cookies = Object.values((input as { cookies?: Record<string, unknown> }).cookies ?? {});
-        const verdict = oracle.judge(
-          ...[...carried, ...cookies].map((v) => (typeof v === 'string' || Array.isArray(v) ? (v as string | string[]) : undefined)),
-        );
-        if (!verdict.allowed || req.user === undefined || !verdict.users.has(req.user.id)) {
-          throw new Error(`accepted an altered or foreign token (user ${req.user?.id})`);
-        }
-        if (verdict.known) tally.note(KNOWN_SIGNATURE_CLASS);
-        accepted++;
-      }),
-      fuzzParameters(runs(15_000)),
-    );
-    expect(accepted).toBeGreaterThan(0);
-    expect(issuer.jwksRequests - fetchesBefore).toBeLessThanOrEqual(1 + Math.ceil((Date.now() - began) / (REFETCH_COOLDOWN * 1000)));
-  });
+      await fc.assert(
+        fc.asyncProperty(request, fc.constantFrom<'open' | 'passkey'>('open', 'passkey'), async (input, handler) => {
+          tally.count('guard: hand-built requests');
+          const req = JSON.parse(JSON.stringify(input)) as Record<string, unknown> & { user?: HankoUser };
+          const written: Record<string, string> = {};
+          const response = { setHeader: (name: string, value: string) => (written[name.toLowerCase()] = value) };
+          const context = new ExecutionContextHost([req, response], RouteController, handlers[handler]);
+          context.setType('http');
+          let answer: boolean | Promise<boolean>;
+          try {
+            answer = guard.canActivate(context);
+          } catch (error) {
+            throw new Error(`canActivate threw synchronously: ${String(error)}`, { cause: error });
+          }
+          let granted: boolean;
+          try {
+            granted = await answer;
+          } catch (error) {
+            if (!(error instanceof HttpException)) throw new Error(`rejected with a non-HTTP error: ${String(error)}`, { cause: error });
+            tally.outcome(String(error.getStatus()));
+            const problem = refusalProblem(error.getStatus(), (name) => written[name]);
+            if (problem !== undefined) throw new Error(problem, { cause: error });
+            return;
+          }
+          if (granted !== true) throw new Error(`answered ${String(granted)} instead of true or a rejection`);
+          tally.outcome('200');
+          const headers = (input as { headers?: Record<string, unknown> }).headers;
+          const carried = typeof headers === 'object' && headers !== null ? [headers.authorization, headers.cookie] : [];
+          const cookies = Object.values((input as { cookies?: Record<string, unknown> }).cookies ?? {});
+          const verdict = oracle.judge(
+            ...[...carried, ...cookies].map((v) => (typeof v === 'string' || Array.isArray(v) ? (v as string | string[]) : undefined)),
+          );
+          if (!verdict.allowed || req.user === undefined || !verdict.users.has(req.user.id)) {
+            throw new Error(`accepted an altered or foreign token (user ${req.user?.id})`);
+          }
+          if (verdict.known) tally.note(KNOWN_SIGNATURE_CLASS);
+          accepted++;
+        }),
+        fuzzParameters(runs(15_000)),
+      );
+      expect(accepted).toBeGreaterThan(0);
+      expect(issuer.jwksRequests - fetchesBefore).toBeLessThanOrEqual(1 + Math.ceil((Date.now() - began) / (REFETCH_COOLDOWN * 1000)));
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 });

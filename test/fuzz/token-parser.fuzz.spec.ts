@@ -7,7 +7,7 @@ import { HankoSessionPolicy } from '../../src/session/hanko-session.policy.js';
 import { HankoTokenExtractor } from '../../src/token/hanko-token.extractor.js';
 import { precheckToken } from '../../src/token/hanko-token.precheck.js';
 import { HankoTestIssuer } from '../../src/testing/index.js';
-import { FuzzTally, fuzzParameters, runs } from './fuzz.config.js';
+import { FUZZ_TIMEOUT_MS, FuzzTally, fuzzParameters, runs } from './fuzz.config.js';
 import { anyToken, authorizationHeader, cookieHeader, garbageToken, mutatedToken } from './token.mutations.js';
 
 /**
@@ -73,25 +73,33 @@ function expectPrecheckPromises(raw: string) {
 }
 
 describe('fuzz: the pre-check', () => {
-  it('random bytes and JWS-shaped garbage: a refusal or a token that keeps every promise', () => {
-    fc.assert(
-      fc.property(garbageToken(), (raw) => {
-        tally.count('pre-check: random bytes / garbage');
-        expectPrecheckPromises(raw);
-      }),
-      fuzzParameters(runs(35_000)),
-    );
-  });
+  it(
+    'random bytes and JWS-shaped garbage: a refusal or a token that keeps every promise',
+    () => {
+      fc.assert(
+        fc.property(garbageToken(), (raw) => {
+          tally.count('pre-check: random bytes / garbage');
+          expectPrecheckPromises(raw);
+        }),
+        fuzzParameters(runs(35_000)),
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
-  it('structured mutations of signed tokens: a refusal or a token that keeps every promise', () => {
-    fc.assert(
-      fc.property(mutatedToken(valid, attackerKey), (raw) => {
-        tally.count('pre-check: mutations of signed tokens');
-        expectPrecheckPromises(raw);
-      }),
-      fuzzParameters(runs(35_000)),
-    );
-  });
+  it(
+    'structured mutations of signed tokens: a refusal or a token that keeps every promise',
+    () => {
+      fc.assert(
+        fc.property(mutatedToken(valid, attackerKey), (raw) => {
+          tally.count('pre-check: mutations of signed tokens');
+          expectPrecheckPromises(raw);
+        }),
+        fuzzParameters(runs(35_000)),
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 });
 
 describe('fuzz: the extractor', () => {
@@ -110,43 +118,51 @@ describe('fuzz: the extractor', () => {
       { requiredKeys: [] },
     );
 
-  it('random Authorization and Cookie headers: undefined, a trimmed token, or a refusal', () => {
-    const extractor = new HankoTokenExtractor('hanko');
-    fc.assert(
-      fc.property(
-        carrier(anyToken(valid, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey)),
-        (request: Parameters<HankoTokenExtractor['extract']>[0]) => {
-          tally.count('extractor: random headers and cookies');
-          const outcome = refusesCleanly(() => extractor.extract(request));
-          if (outcome === undefined || outcome instanceof HankoTokenRefusal) return;
-          check(typeof outcome === 'string' && outcome !== '', 'empty or non-string token', request);
-          // Read from a header, it is the value without the spaces around it; what it may contain
-          // (tabs, ';', any byte) is the pre-check's to refuse. A cookie parser's result is the app's.
-          if (typeof request.cookies?.hanko !== 'string') check(!/^ | $/.test(outcome), 'token with surrounding spaces', request);
-        },
-      ),
-      fuzzParameters(runs(12_000)),
-    );
-  });
+  it(
+    'random Authorization and Cookie headers: undefined, a trimmed token, or a refusal',
+    () => {
+      const extractor = new HankoTokenExtractor('hanko');
+      fc.assert(
+        fc.property(
+          carrier(anyToken(valid, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey)),
+          (request: Parameters<HankoTokenExtractor['extract']>[0]) => {
+            tally.count('extractor: random headers and cookies');
+            const outcome = refusesCleanly(() => extractor.extract(request));
+            if (outcome === undefined || outcome instanceof HankoTokenRefusal) return;
+            check(typeof outcome === 'string' && outcome !== '', 'empty or non-string token', request);
+            // Read from a header, it is the value without the spaces around it; what it may contain
+            // (tabs, ';', any byte) is the pre-check's to refuse. A cookie parser's result is the app's.
+            if (typeof request.cookies?.hanko !== 'string') check(!/^ | $/.test(outcome), 'token with surrounding spaces', request);
+          },
+        ),
+        fuzzParameters(runs(12_000)),
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
-  it('a valid token in a well-formed header or cookie is always found (the property above is not vacuous)', () => {
-    const extractor = new HankoTokenExtractor('hanko');
-    fc.assert(
-      fc.property(
-        fc.constantFrom(...valid),
-        fc.constantFrom('Bearer ', 'bearer ', 'BEARER   '),
-        fc.boolean(),
-        (token, scheme, inCookie) => {
-          tally.count('extractor: well-formed carriers');
-          const request = inCookie
-            ? { headers: { cookie: `a=b; hanko=${token}; c=d` } }
-            : { headers: { authorization: `${scheme}${token}` } };
-          check(extractor.extract(request) === token, 'valid token not found', request);
-        },
-      ),
-      fuzzParameters(runs(2_000)),
-    );
-  });
+  it(
+    'a valid token in a well-formed header or cookie is always found (the property above is not vacuous)',
+    () => {
+      const extractor = new HankoTokenExtractor('hanko');
+      fc.assert(
+        fc.property(
+          fc.constantFrom(...valid),
+          fc.constantFrom('Bearer ', 'bearer ', 'BEARER   '),
+          fc.boolean(),
+          (token, scheme, inCookie) => {
+            tally.count('extractor: well-formed carriers');
+            const request = inCookie
+              ? { headers: { cookie: `a=b; hanko=${token}; c=d` } }
+              : { headers: { authorization: `${scheme}${token}` } };
+            check(extractor.extract(request) === token, 'valid token not found', request);
+          },
+        ),
+        fuzzParameters(runs(2_000)),
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 });
 
 describe('fuzz: the session policy', () => {
@@ -167,28 +183,36 @@ describe('fuzz: the session policy', () => {
     fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 3 })),
   );
 
-  it('random and re-typed claims: a frozen user whose fields hold their types, or a refusal', () => {
-    fc.assert(
-      fc.property(payload, (claims) => {
-        tally.count('session policy: random and re-typed claims');
-        const input = JSON.parse(JSON.stringify(claims)) as Record<string, unknown>;
-        const outcome = refusesCleanly(() => policy.toUser(input, now));
-        if (outcome instanceof HankoTokenRefusal) return;
-        check(Object.isFrozen(outcome) && Object.isFrozen(outcome.claims), 'user not frozen', claims);
-        check(typeof outcome.id === 'string' && outcome.id.trim() !== '', 'user without id', claims);
-        check(typeof outcome.sessionId === 'string' && outcome.sessionId.trim() !== '', 'user without session', claims);
-        check(outcome.id !== 'hanko webhooks' && input.evt === undefined, 'webhook token accepted as a session', claims);
-        check(typeof input.exp === 'number' && typeof input.iat === 'number' && input.iat <= now + 30, 'bad time claims accepted', claims);
-        check(
-          outcome.amr.every((m) => typeof m === 'string'),
-          'non-string amr',
-          claims,
-        );
-        check(outcome.email === undefined || typeof outcome.email.address === 'string', 'email without address', claims);
-      }),
-      fuzzParameters(runs(20_000)),
-    );
-  });
+  it(
+    'random and re-typed claims: a frozen user whose fields hold their types, or a refusal',
+    () => {
+      fc.assert(
+        fc.property(payload, (claims) => {
+          tally.count('session policy: random and re-typed claims');
+          const input = JSON.parse(JSON.stringify(claims)) as Record<string, unknown>;
+          const outcome = refusesCleanly(() => policy.toUser(input, now));
+          if (outcome instanceof HankoTokenRefusal) return;
+          check(Object.isFrozen(outcome) && Object.isFrozen(outcome.claims), 'user not frozen', claims);
+          check(typeof outcome.id === 'string' && outcome.id.trim() !== '', 'user without id', claims);
+          check(typeof outcome.sessionId === 'string' && outcome.sessionId.trim() !== '', 'user without session', claims);
+          check(outcome.id !== 'hanko webhooks' && input.evt === undefined, 'webhook token accepted as a session', claims);
+          check(
+            typeof input.exp === 'number' && typeof input.iat === 'number' && input.iat <= now + 30,
+            'bad time claims accepted',
+            claims,
+          );
+          check(
+            outcome.amr.every((m) => typeof m === 'string'),
+            'non-string amr',
+            claims,
+          );
+          check(outcome.email === undefined || typeof outcome.email.address === 'string', 'email without address', claims);
+        }),
+        fuzzParameters(runs(20_000)),
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 });
 
 describe('fuzz: totals', () => {

@@ -27,7 +27,8 @@ const SLOW_MS = 2000;
 const SESSIONS_PER_KEY = 200;
 const APP_OPTIONS = {
   keys: { refetchCooldown: 10, fetchTimeout: 5 },
-  revocation: { sharedCache: true, cacheTtl: 30, timeout: 5 },
+  // The shared answers are HMAC-signed with a secret every instance shares (at least 32 bytes).
+  revocation: { sharedCache: true, sharedSecret: 'soak-only-shared-secret-0123456789abcdef', cacheTtl: 30, timeout: 5 },
 };
 /**
  * How long after an outage (or a rotation) a 503 for a valid token is still documented behaviour:

@@ -1,20 +1,16 @@
 /**
  * Decides whether accepting a request was allowed. "Altered" means: no unaltered token Hanko signed
  * appears in what the client sent. A token counts as unaltered only as the exact string the issuer
- * produced; what a careful reader would call the same token (padding, spaces around it, a quoted
- * cookie) is stripped by the extractor before the token runs are compared, so those are exact too.
+ * produced (runs of token characters are compared, so spaces around it or a quoted cookie don't matter).
  *
- * One class is reported, not failed: the same header and payload with a signature segment whose
- * last character differs only in its unused trailing bits. It decodes to the very bytes that were
- * signed, so every base64 decoder (Node's, jws's) verifies it; refusing it is a hardening that
- * branch `security` adds (non-canonical base64url). See `KNOWN_SIGNATURE_CLASS`.
+ * Also altered: the same header and payload with a signature segment whose last character differs
+ * only in its unused trailing bits. It decodes to the very bytes that were signed, so lenient base64
+ * decoders verify it; the pre-check refuses non-canonical base64url, and the oracle names the class
+ * (`KNOWN_SIGNATURE_CLASS`) when it shows up, so a regression says what it is.
  */
 export const KNOWN_SIGNATURE_CLASS = 'non-canonical base64url signature (same signed bytes)';
 
-export type Verdict =
-  | { allowed: true; users: Set<string>; known: false }
-  | { allowed: true; users: Set<string>; known: true }
-  | { allowed: false; users: Set<string>; known: false };
+export type Verdict = { allowed: true; users: Set<string>; known: false } | { allowed: false; users: Set<string>; known: boolean };
 
 export class AcceptanceOracle {
   /** token → user id (`sub`) */
@@ -47,8 +43,7 @@ export class AcceptanceOracle {
       }
     }
     if (exact.size > 0) return { allowed: true, users: new Set([...exact, ...equivalent]), known: false };
-    if (equivalent.size > 0) return { allowed: true, users: equivalent, known: true };
-    return { allowed: false, users: exact, known: false };
+    return { allowed: false, users: equivalent, known: equivalent.size > 0 };
   }
 }
 

@@ -128,9 +128,9 @@ describe.each(ADAPTERS)('fuzz: HankoGuard over HTTP (%s)', (adapter) => {
             const id = (JSON.parse(reply.body) as { id: string | null }).id;
             if (path === '/public' && id === null) return;
             if (!verdict.allowed || id === null || !verdict.users.has(id)) {
-              throw new Error(`accepted an altered or foreign token: ${reply.status} ${reply.body} for ${shown(headers)}`);
+              const what = verdict.known ? KNOWN_SIGNATURE_CLASS : 'an altered or foreign token';
+              throw new Error(`accepted ${what}: ${reply.status} ${reply.body} for ${shown(headers)}`);
             }
-            if (verdict.known) tally.note(KNOWN_SIGNATURE_CLASS);
             accepted++;
             return;
           }
@@ -147,14 +147,12 @@ describe.each(ADAPTERS)('fuzz: HankoGuard over HTTP (%s)', (adapter) => {
     FUZZ_TIMEOUT_MS,
   );
 
-  it('the same signed bytes under a non-canonical signature encoding (known class, reported)', async () => {
-    // Documents today's behaviour for the report rather than failing the suite on it: branch
-    // `security` refuses non-canonical base64url; once merged this expectation becomes 401.
+  it('refuses the same signed bytes under a non-canonical signature encoding', async () => {
+    // Too rare for random mutations to hit often (the last of 342 characters, 15 of 64 values): probed directly.
     const twin = sameBytesSignature(valid[0], 0);
     expect(twin).toBeDefined();
     const reply = await get(agent, started.url, '/protected', { authorization: `Bearer ${twin}` });
     tally.count(`${adapter}: non-canonical signature probe`);
-    if (reply.status === 200) tally.note(`${KNOWN_SIGNATURE_CLASS}, direct probe (${adapter})`);
-    expect([200, 401]).toContain(reply.status);
+    expect(reply.status).toBe(401);
   });
 });

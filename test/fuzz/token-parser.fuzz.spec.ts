@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import fc from 'fast-check';
+import { HankoAuthConfig } from '../../src/hanko-auth.config.js';
 import { HankoTokenRefusal } from '../../src/errors/hanko-refusal.reason.js';
 import { KID_PATTERN } from '../../src/keys/hanko-key.policy.js';
 import { HankoSessionPolicy } from '../../src/session/hanko-session.policy.js';
@@ -121,7 +122,7 @@ describe('fuzz: the extractor', () => {
   it(
     'random Authorization and Cookie headers: undefined, a trimmed token, or a refusal',
     () => {
-      const extractor = new HankoTokenExtractor('hanko');
+      const extractor = new HankoTokenExtractor(new HankoAuthConfig({ apiUrl: 'https://hanko.example.com', audience: 'localhost' }));
       fc.assert(
         fc.property(
           carrier(anyToken(valid, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey)),
@@ -144,7 +145,7 @@ describe('fuzz: the extractor', () => {
   it(
     'a valid token in a well-formed header or cookie is always found (the property above is not vacuous)',
     () => {
-      const extractor = new HankoTokenExtractor('hanko');
+      const extractor = new HankoTokenExtractor(new HankoAuthConfig({ apiUrl: 'https://hanko.example.com', audience: 'localhost' }));
       fc.assert(
         fc.property(
           fc.constantFrom(...valid),

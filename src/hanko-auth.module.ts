@@ -9,6 +9,7 @@ import {
 } from './hanko-auth.module-definition.js';
 import type { HankoAuthOptions } from './hanko-auth.options.js';
 import { HankoConfigurationError } from './errors/hanko-configuration.error.js';
+import { HankoHttpAgent } from './http/hanko-http.agent.js';
 import { HankoKeySource } from './keys/hanko-key.source.js';
 import { HankoSessionValidator } from './session/hanko-session.validator.js';
 import { HankoAuthenticator } from './hanko.authenticator.js';
@@ -18,6 +19,7 @@ import { HankoStrategy } from './hanko.strategy.js';
 const providers: Provider[] = [
   // Validation happens here, during bootstrap: a bad option stops the app with a named error.
   { provide: HankoAuthConfig, inject: [HANKO_AUTH_OPTIONS], useFactory: (options: HankoAuthOptions) => new HankoAuthConfig(options) },
+  HankoHttpAgent,
   HankoKeySource,
   HankoSessionValidator,
   HankoStrategy,

@@ -20,7 +20,13 @@ describe.each(ADAPTERS)('session revocation over %s', (adapter) => {
   beforeAll(async () => {
     app = await startApp(
       adapter,
-      [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', revocation: { cacheTtl: 1, timeout: 1 } })],
+      [
+        HankoAuthModule.forRoot({
+          apiUrl: issuer.apiUrl,
+          audience: 'localhost',
+          revocation: { cacheTtl: 1, timeout: 1, probeInterval: 1 },
+        }),
+      ],
       [ProtectedController],
     );
   });
@@ -56,10 +62,12 @@ describe.each(ADAPTERS)('session revocation over %s', (adapter) => {
     try {
       const res = await call(app.url, '/protected', { token });
       expect(res.status).toBe(503);
-      expect(res.headers.get('retry-after')).toBe('5');
+      // The next probe is due after revocation.probeInterval.
+      expect(res.headers.get('retry-after')).toBe('1');
     } finally {
       await issuer.listen();
     }
+    await sleep(1100);
     expect((await call(app.url, '/protected', { token })).status).toBe(200);
   });
 
@@ -89,7 +97,7 @@ describe('revocation configuration', () => {
         HankoAuthModule.forRoot({
           apiUrl: issuer.apiUrl,
           audience: 'localhost',
-          revocation: { sharedCache: true },
+          revocation: { sharedCache: true, sharedSecret: 'a'.repeat(32) },
           keys: { prefetch: false },
         }),
       ],

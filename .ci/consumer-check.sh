@@ -10,7 +10,9 @@
 # it: the app boots against a HankoTestIssuer on 127.0.0.1, calls its own routes and prints a
 # one-line JSON summary (exit 0 = every check passed).
 #
-# Env: CONSUMER_WORKDIR  work dir (default: a fresh mktemp dir under /tmp; removed when all pass)
+# Env: CONSUMER_TARBALL  an already packed nestjs-hanko-auth-*.tgz to check instead of building and
+#                        packing again (.ci/run packs once and checks it on several Node majors)
+#      CONSUMER_WORKDIR  work dir (default: a fresh mktemp dir under /tmp; removed when all pass)
 #      KEEP_CONSUMER_WORKDIR=1  keep the work dir even when everything passed
 # Network: the npm registry only (npm cache reused, --prefer-offline); the apps use loopback only.
 set -euo pipefail
@@ -61,28 +63,45 @@ run() {
 mkdir -p "$WORK/logs" "$WORK/pack"
 
 # ---------------------------------------------------------------- 1. build and pack the library
+log "node $(node --version), npm $(npm --version)"
 cd "$ROOT"
-log "building the library (npm run build)"
-run build npm run build
+if [[ -n "${CONSUMER_TARBALL:-}" ]]; then
+  STEP="pack"
+  [[ -f "$CONSUMER_TARBALL" ]] || { log "CONSUMER_TARBALL $CONSUMER_TARBALL does not exist"; exit 1; }
+  TARBALL="$(cd "$(dirname "$CONSUMER_TARBALL")" && pwd)/$(basename "$CONSUMER_TARBALL")"
+  log "using the packed $TARBALL"
+else
+  log "building the library (npm run build)"
+  run build npm run build
 
-log "packing into $WORK/pack"
-run pack npm pack --ignore-scripts --pack-destination "$WORK/pack" "${NPM_FLAGS[@]}"
-shopt -s nullglob
-tarballs=("$WORK"/pack/*.tgz)
-shopt -u nullglob
-STEP="pack"
-[[ ${#tarballs[@]} -eq 1 ]] || { log "expected one tarball in $WORK/pack, found ${#tarballs[@]}"; exit 1; }
-TARBALL="${tarballs[0]}"
+  log "packing into $WORK/pack"
+  run pack npm pack --ignore-scripts --pack-destination "$WORK/pack" "${NPM_FLAGS[@]}"
+  shopt -s nullglob
+  tarballs=("$WORK"/pack/*.tgz)
+  shopt -u nullglob
+  STEP="pack"
+  [[ ${#tarballs[@]} -eq 1 ]] || { log "expected one tarball in $WORK/pack, found ${#tarballs[@]}"; exit 1; }
+  TARBALL="${tarballs[0]}"
+fi
 
 STEP="tarball contents"
 STEP_LOG="$WORK/logs/library.tarball.log"
 tar -tzf "$TARBALL" | sort >"$STEP_LOG"
-for required in package/package.json package/dist/index.js package/dist/index.d.ts \
-  package/dist/testing/index.js package/dist/testing/index.d.ts; do
+for required in package/package.json package/README.md package/LICENSE package/CHANGELOG.md \
+  package/dist/index.js package/dist/index.d.ts package/dist/testing/index.js package/dist/testing/index.d.ts \
+  package/dist/health/index.js package/dist/health/index.d.ts; do
   grep -qx "$required" "$STEP_LOG" || { log "tarball lacks $required"; exit 1; }
 done
-if grep -Eq '\.map$|tsbuildinfo|^package/(src|test)/' "$STEP_LOG"; then
-  log "tarball ships files it should not:"; grep -E '\.map$|tsbuildinfo|^package/(src|test)/' "$STEP_LOG"; exit 1
+# Only what a user needs: compiled code and its types, and the four top-level files (no maps,
+# tsbuildinfo, sources, tests or fixtures).
+if grep -Evq '^package/(dist/.+\.(js|d\.ts)|README\.md|LICENSE|CHANGELOG\.md|package\.json)$' "$STEP_LOG"; then
+  log "tarball ships files it should not:"
+  grep -Ev '^package/(dist/.+\.(js|d\.ts)|README\.md|LICENSE|CHANGELOG\.md|package\.json)$' "$STEP_LOG"
+  exit 1
+fi
+if tar -xzOf "$TARBALL" --wildcards 'package/dist/*.js' | grep -q 'sourceMappingURL'; then
+  log "tarball's code points at source maps it does not ship"
+  exit 1
 fi
 log "tarball: $(basename "$TARBALL"), $(wc -l <"$STEP_LOG") files, $(du -k "$TARBALL" | cut -f1) KiB"
 

@@ -14,6 +14,7 @@ import { HankoSessionValidator } from './session/hanko-session.validator.js';
 import { HankoAuthenticator } from './hanko.authenticator.js';
 import { HankoGuard } from './hanko.guard.js';
 import { HankoStrategy } from './hanko.strategy.js';
+import { HankoPassportRegistration } from './passport/hanko-passport.registration.js';
 
 const providers: Provider[] = [
   // Validation happens here, during bootstrap: a bad option stops the app with a named error.
@@ -23,6 +24,7 @@ const providers: Provider[] = [
   HankoStrategy,
   HankoAuthenticator,
   HankoGuard,
+  HankoPassportRegistration,
 ];
 
 /**

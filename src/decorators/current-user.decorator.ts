@@ -11,7 +11,10 @@ import type { HankoUser } from '../session/hanko-user.js';
  */
 export const CurrentUser: (property?: keyof HankoUser) => ParameterDecorator = createParamDecorator(
   (property: keyof HankoUser | undefined, context: ExecutionContext) => {
-    const user = authenticatedUser(getHankoRequest(context));
+    const request = getHankoRequest(context);
+    // Whoever authenticated the request put its user there: HankoGuard, or the Passport strategy
+    // that succeeded (AuthGuard(['hanko', 'api-key']) may admit an API-key client).
+    const user = (request?.user as HankoUser | undefined) ?? authenticatedUser(request);
     return property === undefined ? user : user?.[property];
   },
 );

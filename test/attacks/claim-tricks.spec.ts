@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
-import { HankoAuthModule } from '../../src/index.js';
 import { HankoTestIssuer } from '../../src/testing/index.js';
-import { ADAPTERS, startApp, type StartedApp } from '../support/app.factory.js';
+import { DOORS, hankoAuth, startApp, type StartedApp } from '../support/app.factory.js';
 import { expectRefused } from '../support/refusal.expect.js';
 import { ProtectedController } from '../support/test.controllers.js';
 import { claimsOf } from '../support/token.forge.js';
@@ -13,12 +12,12 @@ beforeAll(async () => {
 afterAll(() => issuer.close());
 const now = () => Math.floor(Date.now() / 1000);
 
-describe.each(ADAPTERS)('claim tricks over %s', (adapter) => {
+describe.each(DOORS)('claim tricks over %s through %s', (adapter, guard) => {
   let app: StartedApp;
   beforeAll(async () => {
     app = await startApp(
       adapter,
-      [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', issuer: 'https://auth.example.com', clockTolerance: 5 })],
+      hankoAuth(guard, { apiUrl: issuer.apiUrl, audience: 'localhost', issuer: 'https://auth.example.com', clockTolerance: 5 }),
       [ProtectedController],
     );
   });

@@ -15,18 +15,27 @@ export const ADAPTERS: AdapterName[] = ['express', 'fastify'];
 export type GuardName = 'HankoGuard' | "AuthGuard('hanko')";
 export const GUARDS: GuardName[] = ['HankoGuard', "AuthGuard('hanko')"];
 /** Every adapter through every door, for describe.each: `[adapter, guard]`. */
-export const DOORS: [AdapterName, GuardName][] = ADAPTERS.flatMap((adapter) => GUARDS.map((guard): [AdapterName, GuardName] => [adapter, guard]));
+export const DOORS: [AdapterName, GuardName][] = ADAPTERS.flatMap((adapter) =>
+  GUARDS.map((guard): [AdapterName, GuardName] => [adapter, guard]),
+);
 
-@Module({ providers: [{ provide: APP_GUARD, useClass: AuthGuard('hanko') }] })
-class PassportGlobalGuardModule {}
+@Module({})
+class PassportGlobalGuardModule {
+  static forStrategy(name: string): DynamicModule {
+    return { module: PassportGlobalGuardModule, providers: [{ provide: APP_GUARD, useClass: AuthGuard(name) }] };
+  }
+}
 
 /**
  * HankoAuthModule.forRoot(options) with `guard` as the app's global guard: HankoGuard as the module
- * registers it, or @nestjs/passport's AuthGuard('hanko') instead (HankoGuard then not global).
+ * registers it, or @nestjs/passport's AuthGuard(strategyName) instead (HankoGuard then not global).
  */
 export function hankoAuth(guard: GuardName, options: Parameters<typeof HankoAuthModule.forRoot>[0]): Array<DynamicModule | Type> {
   if (guard === 'HankoGuard') return [HankoAuthModule.forRoot(options)];
-  return [HankoAuthModule.forRoot({ ...options, globalGuard: false }), PassportGlobalGuardModule];
+  return [
+    HankoAuthModule.forRoot({ ...options, globalGuard: false }),
+    PassportGlobalGuardModule.forStrategy(options.strategyName ?? 'hanko'),
+  ];
 }
 
 /** Collects every log line so tests can assert on them (and that no token ever appears). */

@@ -77,10 +77,13 @@ describe('registration with Passport', () => {
     const jwt = new AppStrategy('jwt');
     passport.use('jwt', jwt as never);
     const app = await startApp('express', [HankoAuthModule.forRoot(options())], []);
-    expect(registered('hanko')).toBe(app.app.get(HankoStrategy));
-    // The mixin would have registered the instance as passport-jwt's 'jwt': the app's own stays.
-    expect(registered('jwt')).toBe(jwt);
-    await app.app.close();
+    try {
+      expect(registered('hanko')).toBe(app.app.get(HankoStrategy));
+      // The mixin would have registered the instance as passport-jwt's 'jwt': the app's own stays.
+      expect(registered('jwt')).toBe(jwt);
+    } finally {
+      await app.app.close();
+    }
     expect(registered('hanko')).toBeUndefined();
     expect(registered('jwt')).toBe(jwt);
   });

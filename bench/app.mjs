@@ -117,8 +117,8 @@ function noopGuardModule() {
       ? function canActivate() {
           return true;
         }
-      : async function canActivate() {
-          return true;
+      : function canActivate() {
+          return Promise.resolve(true);
         };
   Injectable()(NoopGuard);
   return module({ controllers: [helloController()], providers: [{ provide: APP_GUARD, useClass: NoopGuard }] });

@@ -67,7 +67,7 @@ async function main() {
     throw new Error('usage: key-server.mjs <port> <poolSize 1..100000>');
   }
   const issuer = new BenchIssuer({ audience: [AUDIENCE] }, port);
-  exitWithParent(() => issuer.close());
+  exitWithParent(() => void issuer.close());
 
   const started = performance.now();
   let pool = process.env.BENCH_FRESH_TOKENS === '1' ? undefined : loadPool(POOL_FILE, poolSize);

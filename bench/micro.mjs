@@ -173,7 +173,7 @@ async function run() {
 function timeSync(fn) {
   const start = performance.now();
   let ops = 0;
-  let elapsed = 0;
+  let elapsed;
   do {
     for (let i = 0; i < 16; i++) fn();
     ops += 16;
@@ -185,7 +185,7 @@ function timeSync(fn) {
 async function timeAsync(fn) {
   const start = performance.now();
   let ops = 0;
-  let elapsed = 0;
+  let elapsed;
   do {
     for (let i = 0; i < 16; i++) await fn();
     ops += 16;

@@ -14,7 +14,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  AUDIENCE,
   HOST,
   PORT_BASE,
   SMOKE,

@@ -9,7 +9,7 @@ export interface SampleApp {
   /** The in-process stand-in for Hanko, when HANKO_API_URL is not set. */
   devIssuer: HankoTestIssuer | undefined;
   /** Closes the app, then the dev issuer. */
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /** Creates (does not start) the sample app: against HANKO_API_URL, or else an in-process test issuer. */

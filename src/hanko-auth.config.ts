@@ -128,8 +128,7 @@ function knownKeys(prefix: string, value: object, allowed: string[]): void {
 function parseCa(value: unknown): string | Buffer | Array<string | Buffer> | undefined {
   if (value === undefined) return undefined;
   const pem = (v: unknown) => typeof v === 'string' || Buffer.isBuffer(v);
-  if (pem(value) || (Array.isArray(value) && value.length > 0 && value.every(pem)))
-    return value as string | Buffer | Array<string | Buffer>;
+  if (pem(value) || (Array.isArray(value) && value.length > 0 && value.every(pem))) return value;
   throw new HankoConfigurationError('keys.ca', 'must be PEM text (string or Buffer) or an array of them');
 }
 

@@ -174,7 +174,7 @@ export class HankoAuthenticator {
     attempt.error = (error) => settle({ error });
     attempt.pass = attempt.redirect = () => settle({ error: new HankoTokenRefusal('invalid token') });
     attempt.authenticate({ [HANKO_TOKEN]: token }, { session: false });
-    const now = settled as typeof settled;
+    const now = settled;
     if (now !== undefined) {
       if (now.user !== undefined) return now.user;
       throw now.error;

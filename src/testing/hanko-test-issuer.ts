@@ -122,11 +122,11 @@ export class HankoTestIssuer {
   protected verifyOwnToken(token: string): Record<string, unknown> | undefined {
     try {
       const [h, p, sig] = token.split('.');
-      const header = JSON.parse(Buffer.from(h, 'base64url').toString());
+      const header = JSON.parse(Buffer.from(h, 'base64url').toString()) as { kid?: unknown; alg?: unknown };
       const key = this.keys.find((k) => k.kid === header.kid);
       if (!key || header.alg !== 'RS256') return undefined;
       if (!verify('sha256', Buffer.from(`${h}.${p}`), createPublicKey(key.privateKey), Buffer.from(sig, 'base64url'))) return undefined;
-      const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+      const claims = JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>;
       return typeof claims.exp === 'number' && claims.exp > Date.now() / 1000 ? claims : undefined;
     } catch {
       return undefined;
@@ -241,7 +241,7 @@ export class HankoTestIssuer {
     req.on('end', () => {
       let token: unknown;
       try {
-        token = JSON.parse(body).session_token;
+        token = (JSON.parse(body) as { session_token?: unknown }).session_token;
       } catch {
         token = undefined;
       }

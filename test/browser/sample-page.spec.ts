@@ -9,7 +9,8 @@ import { HankoTestIssuer } from '../../src/testing/index.js';
 import { createSampleApp, type SampleApp } from '../../sample/sample.app.js';
 import { claimsOf } from '../support/token.forge.js';
 
-// Debian's chromium, driven by playwright-core; flags from ../shared/TOOLCHAIN.md (no internet here).
+// Debian's chromium, driven by playwright-core. Without the background-networking flags an offline
+// machine floods refused connections; --no-sandbox because CI runs as root.
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = [
   '--headless',

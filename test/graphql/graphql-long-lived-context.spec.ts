@@ -11,7 +11,7 @@ import { bootGuard } from '../support/app.factory.js';
  * guard keeps there must then stay true, as on a WebSocket: an expired token is refused later on.
  */
 class Resolver {
-  me() {}
+  me(this: void) {}
 }
 const now = () => Math.floor(Date.now() / 1000);
 

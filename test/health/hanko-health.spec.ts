@@ -43,10 +43,13 @@ afterAll(async () => {
   await issuer.close();
 });
 
+/** The parts of terminus's answer these tests read: our indicator's details, under `info` when up, `error` when down. */
+type HealthBody = { info: { hanko: Record<string, unknown> }; error: { hanko: Record<string, unknown> } };
+
 describe('HankoHealthIndicator (@nestjs/terminus)', () => {
   it('is up when the key set was fetched and holds a usable key', async () => {
     await app.app.get(HankoKeySource).refresh();
-    const res = await call(app.url, '/health');
+    const res = await call<HealthBody>(app.url, '/health');
     expect(res.status).toBe(200);
     expect(res.body.info.hanko).toMatchObject({ status: 'up', keys: 1, servingStale: false });
     expect(res.body.info.hanko.ageSeconds).toBeGreaterThanOrEqual(0);
@@ -56,7 +59,7 @@ describe('HankoHealthIndicator (@nestjs/terminus)', () => {
     await issuer.close();
     try {
       await app.app.get(HankoKeySource).refresh();
-      const res = await call(app.url, '/health');
+      const res = await call<HealthBody>(app.url, '/health');
       expect(res.status).toBe(503);
       expect(res.body.error.hanko).toMatchObject({ status: 'down', keys: 1, servingStale: true });
       expect(res.body.error.hanko.lastError).toMatch(/unreachable/);
@@ -72,7 +75,7 @@ describe('HankoHealthIndicator (@nestjs/terminus)', () => {
     await down.close();
     const cold = await startApp('express', [HankoAuthModule.forRoot({ apiUrl: down.apiUrl, audience: 'localhost' }), HealthModule], []);
     await cold.app.get(HankoKeySource).refresh();
-    const res = await call(cold.url, '/health');
+    const res = await call<HealthBody>(cold.url, '/health');
     expect(res.status).toBe(503);
     expect(res.body.error.hanko).toMatchObject({ status: 'down', keys: 0, fetchedAt: null, servingStale: false });
     await cold.app.close();

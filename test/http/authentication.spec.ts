@@ -78,7 +78,7 @@ describe.each(ADAPTERS)('authentication over %s', (adapter) => {
         amr: ['pwd', 'totp'],
         role: 'admin',
       });
-      const res = await call(url, '/me', { token });
+      const res = await call<{ claims: Record<string, unknown> }>(url, '/me', { token });
       expect(res.status).toBe(200);
       const claims = claimsOf(token);
       expect(res.body).toEqual({
@@ -87,21 +87,25 @@ describe.each(ADAPTERS)('authentication over %s', (adapter) => {
         email: { address: 'user@example.com', isPrimary: true, isVerified: true },
         username: 'johndoe',
         amr: ['pwd', 'totp'],
-        issuedAt: new Date(claims.iat * 1000).toISOString(),
-        expiresAt: new Date(claims.exp * 1000).toISOString(),
+        issuedAt: new Date((claims.iat as number) * 1000).toISOString(),
+        expiresAt: new Date((claims.exp as number) * 1000).toISOString(),
         claims,
       });
       expect(res.body.claims.role).toBe('admin');
     });
 
     it('gives one property with @CurrentUser("email"), undefined when Hanko sent no email', async () => {
-      expect((await call(url, '/me/email', { token: issuer.sign() })).body.email.address).toBe('user@example.com');
+      expect((await call<{ email: { address: string } }>(url, '/me/email', { token: issuer.sign() })).body.email.address).toBe(
+        'user@example.com',
+      );
       expect((await call(url, '/me/email', { token: issuer.sign({ email: undefined }) })).body).toEqual({ email: null });
     });
 
     it('normalises a single-string amr and a missing amr (admin-API tokens)', async () => {
-      expect((await call(url, '/me', { token: issuer.sign({ amr: 'security_key' }) })).body.amr).toEqual(['security_key']);
-      expect((await call(url, '/me', { token: issuer.sign({ amr: undefined }) })).body.amr).toEqual([]);
+      expect((await call<{ amr: string[] }>(url, '/me', { token: issuer.sign({ amr: 'security_key' }) })).body.amr).toEqual([
+        'security_key',
+      ]);
+      expect((await call<{ amr: string[] }>(url, '/me', { token: issuer.sign({ amr: undefined }) })).body.amr).toEqual([]);
     });
 
     it('picks up the user on public routes (optional authentication)', async () => {

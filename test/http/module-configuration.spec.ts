@@ -200,7 +200,7 @@ describe('contexts the guard cannot read yet', () => {
     }).compile();
     const guard = moduleRef.get(HankoGuard);
     class RpcController {
-      handle() {}
+      handle(this: void) {}
     }
     const context = new ExecutionContextHost([{ data: 1 }, {}], RpcController, RpcController.prototype.handle);
     context.setType('rpc');
@@ -214,7 +214,7 @@ describe('contexts the guard cannot read yet', () => {
     }).compile();
     const guard = moduleRef.get(HankoGuard);
     class Resolver {
-      field() {}
+      field(this: void) {}
     }
     const context = new ExecutionContextHost(
       [{}, {}, { connectionParams: { authorization: 'Bearer x' } }, {}],

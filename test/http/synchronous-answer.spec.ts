@@ -10,7 +10,7 @@ import { bootGuard } from '../support/app.factory.js';
  * answer for every token a cached key can verify, cached or not; only a wait on Hanko is a promise.
  */
 class RouteController {
-  handle() {}
+  handle(this: void) {}
 }
 
 let issuer: HankoTestIssuer;

@@ -12,7 +12,7 @@ import { ProtectedController } from '../support/test.controllers.js';
  */
 let issuer: HankoTestIssuer;
 let started: StartedApp | undefined;
-let validate: ReturnType<typeof jest.spyOn>;
+let validate: jest.Spied<HankoStrategy['validate']> | undefined;
 
 beforeAll(async () => {
   issuer = await HankoTestIssuer.start({ audience: ['localhost'] });

@@ -105,12 +105,12 @@ export async function bootGuard(imports: Array<DynamicModule | Type>): Promise<{
   return { moduleRef, guard: moduleRef.get(HankoGuard) };
 }
 
-/** fetch against the app; returns status, headers and parsed JSON (or text). */
-export async function call(
+/** fetch against the app; returns status, headers and parsed JSON (or text), typed as the caller expects it (`Body`). */
+export async function call<Body = unknown>(
   url: string,
   path: string,
   init: { token?: string; headers?: Record<string, string>; cookie?: string } = {},
-): Promise<{ status: number; headers: Headers; body: any; text: string }> {
+): Promise<{ status: number; headers: Headers; body: Body; text: string }> {
   const headers: Record<string, string> = { ...init.headers };
   if (init.token !== undefined) headers.authorization = `Bearer ${init.token}`;
   if (init.cookie !== undefined) headers.cookie = init.cookie;
@@ -122,5 +122,5 @@ export async function call(
   } catch {
     /* not JSON */
   }
-  return { status: response.status, headers: response.headers, body, text };
+  return { status: response.status, headers: response.headers, body: body as Body, text };
 }

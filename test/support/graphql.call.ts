@@ -19,6 +19,6 @@ export interface GraphqlError {
 }
 
 export interface GraphqlBody {
-  data?: Record<string, any> | null;
+  data?: Record<string, unknown> | null;
   errors?: GraphqlError[];
 }

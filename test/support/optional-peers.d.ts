@@ -2,23 +2,23 @@
 // CLI plugin's AST explorer) whose types their .d.ts files name. We use none of them; with
 // skipLibCheck off, declaring the names is cheaper than installing the packages for their types.
 declare module '@apollo/gateway' {
-  export type GatewayConfig = any;
+  export type GatewayConfig = unknown;
 }
 
 declare module '@mercuriusjs/gateway' {
-  export type MercuriusGatewayOptions = any;
+  export type MercuriusGatewayOptions = unknown;
 }
 
 declare module 'ts-morph' {
-  export type ClassDeclarationStructure = any;
-  export type EnumDeclarationStructure = any;
-  export type InterfaceDeclarationStructure = any;
-  export type MethodDeclarationStructure = any;
-  export type MethodSignatureStructure = any;
+  export type ClassDeclarationStructure = unknown;
+  export type EnumDeclarationStructure = unknown;
+  export type InterfaceDeclarationStructure = unknown;
+  export type MethodDeclarationStructure = unknown;
+  export type MethodSignatureStructure = unknown;
   export type OptionalKind<T> = T;
-  export type ParameterDeclarationStructure = any;
-  export type PropertyDeclarationStructure = any;
-  export type PropertySignatureStructure = any;
-  export type SourceFile = any;
-  export type TypeAliasDeclarationStructure = any;
+  export type ParameterDeclarationStructure = unknown;
+  export type PropertyDeclarationStructure = unknown;
+  export type PropertySignatureStructure = unknown;
+  export type SourceFile = unknown;
+  export type TypeAliasDeclarationStructure = unknown;
 }

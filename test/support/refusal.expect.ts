@@ -3,7 +3,7 @@ import { call } from './app.factory.js';
 
 /** Asserts a clean 401 invalid_token with our fixed phrase, and that nothing of the token or a library leaks. */
 export async function expectRefused(url: string, token: string, description?: string, path = '/protected') {
-  const res = await call(url, path, { token });
+  const res = await call<object>(url, path, { token });
   expect(res.status).toBe(401);
   const challenge = res.headers.get('www-authenticate') ?? '';
   expect(challenge).toMatch(/^Bearer realm="hanko", error="invalid_token", error_description="[a-zA-Z ]+"$/);

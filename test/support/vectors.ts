@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { JsonWebKey } from 'node:crypto';
 
-/** Hanko's own test material, from ../shared/hanko-vectors (see its README). */
-const dir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'hanko-vectors');
+/** Hanko's own test material, kept in test/fixtures/hanko (see its README for where each file comes from). */
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/hanko/${name}`, import.meta.url), 'utf8');
 
 export const hankoVectors = {
-  key1PrivateJwk: JSON.parse(readFileSync(join(dir, 'key1.json'), 'utf8')),
-  key1Jwks: JSON.parse(readFileSync(join(dir, 'key1.public.jwks.json'), 'utf8')),
-  expiredSessionToken: readFileSync(join(dir, 'expired-session-token.jwt'), 'utf8').trim(),
-  wrongSignatureToken: readFileSync(join(dir, 'wrong-signature-token.jwt'), 'utf8').trim(),
+  key1PrivateJwk: JSON.parse(fixture('key1.json')) as JsonWebKey,
+  key1Jwks: JSON.parse(fixture('key1.public.jwks.json')) as { keys: JsonWebKey[] },
+  expiredSessionToken: fixture('expired-session-token.jwt').trim(),
+  wrongSignatureToken: fixture('wrong-signature-token.jwt').trim(),
 };

@@ -72,9 +72,9 @@ describe('socket.io gateways', () => {
   }
 
   /** Emits and resolves with the handler's answer (ack) or the refusal (the `exception` event), whichever comes. */
-  function ask(socket: Socket, event: string): Promise<{ ack?: any; exception?: any }> {
+  function ask(socket: Socket, event: string): Promise<{ ack?: unknown; exception?: Record<string, unknown> }> {
     return new Promise((resolve) => {
-      const onException = (exception: unknown) => resolve({ exception });
+      const onException = (exception: Record<string, unknown>) => resolve({ exception });
       socket.once('exception', onException);
       socket.emit(event, {}, (ack: unknown) => {
         socket.off('exception', onException);
@@ -165,7 +165,7 @@ describe('socket.io gateways', () => {
       try {
         const { exception } = await ask(socket, 'me/id');
         expect(exception).toMatchObject({ status: 'error', statusCode: 503, message: 'authentication temporarily unavailable' });
-        expect(exception.retryAfter).toBeGreaterThanOrEqual(1);
+        expect(exception?.retryAfter).toBeGreaterThanOrEqual(1);
       } finally {
         hanko.fault = 'none';
       }
@@ -264,7 +264,7 @@ describe('socket.io gateways with revocation on', () => {
           socket.emit('me/id', {}, (ack: unknown) => resolve({ ack }));
         });
       expect(await ask()).toEqual({ ack: { id: 'f2f2f2f2-0000-4000-8000-000000000002' } });
-      hanko.revokeSession(claimsOf(token).session_id);
+      hanko.revokeSession(claimsOf(token).session_id as string);
       await sleep(1100);
       expect(await ask()).toEqual({ exception: { status: 'error', statusCode: 401, error: 'Unauthorized', message: 'session revoked' } });
     } finally {
@@ -297,9 +297,10 @@ describe('`ws` adapter gateways', () => {
     return client;
   }
 
-  function ask(client: WebSocket, event: string): Promise<{ event: string; data: any }> {
+  function ask(client: WebSocket, event: string): Promise<{ event: string; data: unknown }> {
     return new Promise((resolve) => {
-      client.once('message', (raw) => resolve(JSON.parse(String(raw))));
+      // A text frame arrives as one Buffer (ws's default binaryType, 'nodebuffer').
+      client.once('message', (raw) => resolve(JSON.parse((raw as Buffer).toString('utf8')) as { event: string; data: unknown }));
       client.send(JSON.stringify({ event, data: {} }));
     });
   }

@@ -71,7 +71,8 @@ async function run() {
     return context.get(HankoAuthenticator, { strict: false });
   };
   const cached = await authenticatorFor({});
-  const uncached = await authenticatorFor({ tokenCache: false });
+  // Two modules in one process: Passport's one strategy table needs a name for each.
+  const uncached = await authenticatorFor({ tokenCache: false, strategyName: 'hanko-uncached' });
   // BENCH_AB_DIST=/path/to/other/dist: the authenticator cases again, from that build (its own Nest context).
   let uncachedB;
   let cachedB;

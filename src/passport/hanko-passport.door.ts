@@ -1,5 +1,5 @@
 import type { HankoRequest } from '../context/hanko-request.context.js';
-import { setHankoHeaders, type HankoResponse } from '../context/hanko-request.types.js';
+import { asObject, setHankoHeaders, type HankoResponse } from '../context/hanko-request.types.js';
 import { exceptionForFailure } from '../errors/hanko-failure.exception.js';
 import type { HankoAuthenticator, HankoOutcome } from '../hanko.authenticator.js';
 import type { HankoPassportDoor, HankoStrategyActions } from '../hanko.strategy.js';
@@ -45,6 +45,5 @@ function answer(attempt: HankoStrategyActions, request: HankoRequest, outcome: H
 
 /** Passport hands a strategy the request only: Express links its response, Fastify our hook its reply. */
 function responseOf(request: HankoRequest): HankoResponse | undefined {
-  const response = request[HANKO_REPLY] ?? request.res;
-  return response !== null && typeof response === 'object' ? (response as HankoResponse) : undefined;
+  return asObject<HankoResponse>(request[HANKO_REPLY] ?? request.res);
 }

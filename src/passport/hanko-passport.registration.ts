@@ -66,7 +66,7 @@ export class HankoPassportRegistration implements OnModuleInit, OnModuleDestroy 
     const adapter = this.adapterHost?.httpAdapter;
     if (adapter?.getType() !== 'fastify') return;
     try {
-      (adapter.getInstance() as FastifyLike).addHook('onRequest', (request, reply, done) => {
+      adapter.getInstance<FastifyLike>().addHook('onRequest', (request, reply, done) => {
         request[HANKO_REPLY] = reply;
         done();
       });

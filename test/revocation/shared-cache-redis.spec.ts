@@ -26,7 +26,13 @@ beforeAll(async () => {
         'express',
         [
           CacheModule.register({ isGlobal: true, stores: [createKeyv(redis.url)] }),
-          HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', revocation: { cacheTtl: 1, sharedCache: true } }),
+          // Two instances in one process share Passport's strategy table: one name each.
+          HankoAuthModule.forRoot({
+            apiUrl: issuer.apiUrl,
+            audience: 'localhost',
+            revocation: { cacheTtl: 1, sharedCache: true },
+            strategyName: `hanko-${i}`,
+          }),
         ],
         [ProtectedController],
       ),

@@ -1,5 +1,5 @@
 import { Agent } from 'node:http';
-import { HANKO_DEFAULTS } from './hanko-auth.defaults.js';
+import { HANKO_DEFAULTS, HANKO_KEY_REFRESH_FLOOR, HANKO_SHARED_SECRET_MIN_BYTES } from './hanko-auth.defaults.js';
 import type { HankoAuthOptions } from './hanko-auth.options.js';
 import { HankoConfigurationError } from './errors/hanko-configuration.error.js';
 
@@ -31,7 +31,16 @@ export class HankoAuthConfig {
   };
   readonly tokenCache: { readonly maxEntries: number } | false;
   readonly revocation:
-    { readonly cacheTtl: number; readonly timeout: number; readonly sharedCache: boolean; readonly maxEntries: number } | false;
+    | {
+        readonly cacheTtl: number;
+        readonly timeout: number;
+        readonly sharedCache: boolean;
+        readonly sharedSecret: string | Buffer | undefined;
+        readonly maxEntries: number;
+        readonly probeInterval: number;
+        readonly maxConcurrentCalls: number;
+      }
+    | false;
 
   constructor(options: HankoAuthOptions) {
     if (options === null || typeof options !== 'object') {
@@ -75,7 +84,7 @@ export class HankoAuthConfig {
     ]);
     const d = HANKO_DEFAULTS.keys;
     this.keys = {
-      cacheMaxAge: seconds('keys.cacheMaxAge', keys.cacheMaxAge, d.cacheMaxAge, 1, 7 * 24 * 3600),
+      cacheMaxAge: seconds('keys.cacheMaxAge', keys.cacheMaxAge, d.cacheMaxAge, HANKO_KEY_REFRESH_FLOOR, 7 * 24 * 3600),
       refetchCooldown: seconds('keys.refetchCooldown', keys.refetchCooldown, d.refetchCooldown, 0, 3600),
       fetchTimeout: seconds('keys.fetchTimeout', keys.fetchTimeout, d.fetchTimeout, 0.05, 120),
       maxResponseBytes: integer('keys.maxResponseBytes', keys.maxResponseBytes, d.maxResponseBytes, 1024, 16 * 1024 * 1024),
@@ -92,13 +101,25 @@ export class HankoAuthConfig {
       this.revocation = false;
     } else {
       const revocation = options.revocation === true ? {} : (optionalObject('revocation', options.revocation) ?? {});
-      knownKeys('revocation.', revocation, ['cacheTtl', 'timeout', 'sharedCache', 'maxEntries']);
+      knownKeys('revocation.', revocation, [
+        'cacheTtl',
+        'timeout',
+        'sharedCache',
+        'sharedSecret',
+        'maxEntries',
+        'probeInterval',
+        'maxConcurrentCalls',
+      ]);
       const r = HANKO_DEFAULTS.revocation;
+      const sharedCache = bool('revocation.sharedCache', revocation.sharedCache, r.sharedCache);
       this.revocation = {
         cacheTtl: seconds('revocation.cacheTtl', revocation.cacheTtl, r.cacheTtl, 0, 3600),
         timeout: seconds('revocation.timeout', revocation.timeout, r.timeout, 0.05, 120),
-        sharedCache: bool('revocation.sharedCache', revocation.sharedCache, r.sharedCache),
+        sharedCache,
+        sharedSecret: parseSharedSecret(revocation.sharedSecret, sharedCache),
         maxEntries: integer('revocation.maxEntries', revocation.maxEntries, r.maxEntries, 1, 10_000_000),
+        probeInterval: seconds('revocation.probeInterval', revocation.probeInterval, r.probeInterval, 0.1, 3600),
+        maxConcurrentCalls: integer('revocation.maxConcurrentCalls', revocation.maxConcurrentCalls, r.maxConcurrentCalls, 1, 10_000),
       };
       if (this.revocation.sharedCache && this.revocation.cacheTtl === 0) {
         throw new HankoConfigurationError('revocation.cacheTtl', 'must be above 0 with sharedCache (a store keeps a TTL of 0 forever)');
@@ -123,6 +144,30 @@ function knownKeys(prefix: string, value: object, allowed: string[]): void {
       throw new HankoConfigurationError(`${prefix}${key}`, `is not an option (known: ${allowed.map((k) => prefix + k).join(', ')})`);
     }
   }
+}
+
+/**
+ * The HMAC key of shared revocation answers. Without it, anyone who can write the store (a shared
+ * Redis, another app on it) could keep a revoked session alive or log anyone out, so sharedCache
+ * requires it; at least 32 bytes, so it can't be guessed offline from a stored entry.
+ */
+function parseSharedSecret(value: unknown, sharedCache: boolean): string | Buffer | undefined {
+  if (value === undefined) {
+    if (!sharedCache) return undefined;
+    throw new HankoConfigurationError(
+      'revocation.sharedSecret',
+      `is required with sharedCache: a secret of at least ${HANKO_SHARED_SECRET_MIN_BYTES} bytes, the same on every instance, that signs the shared answers`,
+    );
+  }
+  const bytes = typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : Buffer.isBuffer(value) ? value.length : -1;
+  if (bytes < HANKO_SHARED_SECRET_MIN_BYTES) {
+    throw new HankoConfigurationError(
+      'revocation.sharedSecret',
+      `must be a string or Buffer of at least ${HANKO_SHARED_SECRET_MIN_BYTES} bytes (e.g. 32 random bytes, base64)`,
+    );
+  }
+  if (!sharedCache) throw new HankoConfigurationError('revocation.sharedSecret', 'is only used with sharedCache: true');
+  return value as string | Buffer;
 }
 
 function parseCa(value: unknown): string | Buffer | Array<string | Buffer> | undefined {

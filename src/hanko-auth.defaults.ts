@@ -1,4 +1,14 @@
 /**
+ * The shortest key-set refresh period, whatever `keys.cacheMaxAge` or Hanko's `Cache-Control: max-age`
+ * say: a `max-age=0` (or a misconfigured proxy) must not turn every request into a key fetch.
+ * `keys.cacheMaxAge` below it is refused at bootstrap; a shorter `max-age` from Hanko is raised to it.
+ */
+export const HANKO_KEY_REFRESH_FLOOR = 1;
+
+/** Shortest `revocation.sharedSecret` in bytes: 256 bits, the HMAC-SHA256 output size (RFC 2104 §3). */
+export const HANKO_SHARED_SECRET_MIN_BYTES = 32;
+
+/**
  * Every default of HankoAuthModule, in one place. Durations are seconds, sizes are bytes.
  */
 export const HANKO_DEFAULTS = Object.freeze({
@@ -13,7 +23,10 @@ export const HANKO_DEFAULTS = Object.freeze({
   keys: Object.freeze({
     /** Matches Hanko's own `Cache-Control: max-age=600` on /.well-known/jwks.json. */
     cacheMaxAge: 600,
-    /** At most one refetch for unknown `kid`s per this many seconds, however many requests miss. */
+    /**
+     * At most one refetch for unknown `kid`s per this many seconds, however many requests miss.
+     * Only such refetches count: the boot prefetch and scheduled refreshes never delay a rotated key.
+     */
     refetchCooldown: 30,
     /** Overall deadline of one key fetch: connect, headers and body. */
     fetchTimeout: 5,
@@ -28,6 +41,14 @@ export const HANKO_DEFAULTS = Object.freeze({
     timeout: 5,
     sharedCache: false,
     maxEntries: 10_000,
+    /** After a failed call, one probe per this many seconds; every other uncached session gets 503 at once. */
+    probeInterval: 5,
+    /**
+     * Most calls to /sessions/validate in flight at once; beyond it, 503 at once. A hanging Hanko then
+     * holds at most this many requests until the timeout; a healthy one (a few ms per call) serves
+     * thousands of new sessions a second within it.
+     */
+    maxConcurrentCalls: 8,
   }),
   tokenCache: Object.freeze({
     maxEntries: 10_000,

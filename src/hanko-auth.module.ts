@@ -9,6 +9,7 @@ import {
 } from './hanko-auth.module-definition.js';
 import type { HankoAuthOptions } from './hanko-auth.options.js';
 import { HankoConfigurationError } from './errors/hanko-configuration.error.js';
+import { HankoHttpAgent } from './http/hanko-http.agent.js';
 import { HankoKeySource } from './keys/hanko-key.source.js';
 import { HankoSessionValidator } from './session/hanko-session.validator.js';
 import { HankoAuthenticator } from './hanko.authenticator.js';
@@ -19,6 +20,7 @@ import { HankoPassportRegistration } from './passport/hanko-passport.registratio
 const providers: Provider[] = [
   // Validation happens here, during bootstrap: a bad option stops the app with a named error.
   { provide: HankoAuthConfig, inject: [HANKO_AUTH_OPTIONS], useFactory: (options: HankoAuthOptions) => new HankoAuthConfig(options) },
+  HankoHttpAgent,
   HankoKeySource,
   HankoSessionValidator,
   HankoStrategy,

@@ -35,8 +35,18 @@ export interface HankoRevocationOptions {
    * so a fleet makes one Hanko call per session per period (default false: in-memory per process).
    */
   sharedCache?: boolean;
+  /**
+   * Required with `sharedCache`: the key (at least 32 bytes, the same on every instance) of the HMAC
+   * that signs each shared answer, so whoever can write the store can't keep a revoked session
+   * alive or log anyone out. E.g. 32 random bytes, base64, from your secret store.
+   */
+  sharedSecret?: string | Buffer;
   /** Most sessions remembered in memory (default 10000). */
   maxEntries?: number;
+  /** While Hanko's /sessions/validate is failing: seconds between two probes; others get 503 at once (default 5). */
+  probeInterval?: number;
+  /** Most calls to /sessions/validate in flight at once; beyond it a request gets 503 at once (default 8). */
+  maxConcurrentCalls?: number;
 }
 
 export interface HankoAuthOptions {

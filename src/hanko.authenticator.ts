@@ -63,8 +63,8 @@ export class HankoAuthenticator {
 
   /**
    * Authenticates a request once, however many guards ask (global guard plus @UseGuards).
-   * Synchronous unless it must wait (on Hanko's key set, or on the revocation check), so the common
-   * cases, a cached token or a new one signed by a cached key, cost no promise at all.
+   * Synchronous unless it must wait (on Hanko's key set, or on a session answer not cached here), so
+   * the common cases, a cached token or a new one signed by a cached key, cost no promise at all.
    */
   authenticate(request: HankoRequest): HankoOutcome | Promise<HankoOutcome> {
     const done = request[HANKO_OUTCOME] as HankoOutcome | Promise<HankoOutcome> | undefined;
@@ -124,14 +124,22 @@ export class HankoAuthenticator {
     return this.checkSession(request, user, token.kid, token.raw);
   }
 
-  /** Revocation is per session and cached on its own: a cached verification never skips it. */
-  private async checkSession(request: HankoRequest, user: HankoUser, kid: string, raw: string): Promise<HankoOutcome> {
+  /**
+   * Revocation is per session and cached on its own: a cached verification never skips it. A session
+   * answer cached in this process (or a Hanko known to be failing) settles here without a promise.
+   */
+  private checkSession(request: HankoRequest, user: HankoUser, kid: string, raw: string): HankoOutcome | Promise<HankoOutcome> {
+    let pending: Promise<void> | undefined;
     try {
-      await this.sessions.assertLive(user, raw);
-      return this.accept(request, user, kid);
+      pending = this.sessions.check(user, raw);
     } catch (error) {
       return this.failed(error);
     }
+    if (pending === undefined) return this.accept(request, user, kid);
+    return pending.then(
+      () => this.accept(request, user, kid),
+      (error: unknown) => this.failed(error),
+    );
   }
 
   private failed(error: unknown): HankoOutcome {

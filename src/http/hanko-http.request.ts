@@ -52,56 +52,75 @@ export function requestHankoJson(url: string, options: HankoHttpOptions): Promis
     const onAbort = () => finish(new HankoHttpError('request aborted'));
     const timer = setTimeout(() => finish(new HankoHttpError(`no complete answer within ${options.timeoutMs} ms`)), options.timeoutMs);
 
-    try {
-      request = transport.request(
-        target,
-        {
-          method: 'GET',
-          headers: { accept: 'application/json', connection: 'close', ...options.headers },
-          // A private agent per call unless the app brings its own: no idle socket outlives the app.
-          agent: options.agent ?? false,
-          ...(options.ca !== undefined ? { ca: options.ca } : {}),
-        },
-        (response) => {
-          const status = response.statusCode ?? 0;
-          if (status >= 300 && status < 400) {
-            return finish(new HankoHttpError(`endpoint redirected (${status}); redirects are not followed`));
-          }
-          if (status < 200 || status >= 300) return finish(new HankoHttpError(`endpoint answered ${status}`));
-          const declared = Number(response.headers['content-length']);
-          if (declared > options.maxBytes) return finish(tooLarge(options.maxBytes));
-          const chunks: Buffer[] = [];
-          let size = 0;
-          response.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > options.maxBytes) return finish(tooLarge(options.maxBytes));
-            chunks.push(chunk);
-          });
-          response.on('error', () => finish(new HankoHttpError('connection broke')));
-          response.on('end', () => {
-            if (settled) return;
-            let json: unknown;
-            try {
-              json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-            } catch {
-              return finish(new HankoHttpError('answer is not valid JSON'));
-            }
-            finish(undefined, { headers: response.headers, json });
-          });
-        },
-      );
-    } catch {
-      // e.g. an agent for the wrong protocol, or an unusable CA: a failed call, never a crash.
-      return finish(new HankoHttpError('request could not be made (check keys.agent / keys.ca)'));
-    }
-    request.on('error', (error: NodeJS.ErrnoException) => {
-      finish(new HankoHttpError(`endpoint unreachable (${error.code ?? 'connection error'})`));
-    });
+    const send = (retried: boolean): void => {
+      try {
+        request = transport.request(
+          target,
+          {
+            method: 'GET',
+            // Keep-alive through the agent; without one, a private connection per call that is closed after it.
+            headers: { accept: 'application/json', ...(options.agent ? {} : { connection: 'close' }), ...options.headers },
+            agent: options.agent ?? false,
+            ...(options.ca !== undefined ? { ca: options.ca } : {}),
+          },
+          (response) => receive(response, options.maxBytes, finish),
+        );
+      } catch {
+        // e.g. an agent for the wrong protocol, or an unusable CA: a failed call, never a crash.
+        return finish(new HankoHttpError('request could not be made (check keys.agent / keys.ca)'));
+      }
+      const sent = request;
+      sent.on('error', (error: NodeJS.ErrnoException) => {
+        // A kept-alive socket the server closed just as we reused it: the request never reached
+        // Hanko, so sending it once more on a new socket is safe (GET) and no outage.
+        if (!retried && !settled && sent.reusedSocket && error.code === 'ECONNRESET') return send(true);
+        finish(new HankoHttpError(`endpoint unreachable (${error.code ?? 'connection error'})`));
+      });
+      sent.end();
+    };
+
     if (options.signal?.aborted) return onAbort();
     // One long-lived signal serves every call of a key source or validator: many listeners are expected.
     if (options.signal) setMaxListeners(0, options.signal);
     options.signal?.addEventListener('abort', onAbort);
-    request.end();
+    send(false);
+  });
+}
+
+/** Reads a response within the size cap: no redirects, 2xx only, JSON only. */
+function receive(
+  response: http.IncomingMessage,
+  maxBytes: number,
+  finish: (error: HankoHttpError | undefined, response?: HankoHttpResponse) => void,
+): void {
+  const status = response.statusCode ?? 0;
+  if (status >= 300 && status < 400) {
+    return finish(new HankoHttpError(`endpoint redirected (${status}); redirects are not followed`));
+  }
+  if (status < 200 || status >= 300) return finish(new HankoHttpError(`endpoint answered ${status}`));
+  const declared = Number(response.headers['content-length']);
+  if (declared > maxBytes) return finish(tooLarge(maxBytes));
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let done = false;
+  response.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > maxBytes) {
+      done = true;
+      return finish(tooLarge(maxBytes));
+    }
+    chunks.push(chunk);
+  });
+  response.on('error', () => finish(new HankoHttpError('connection broke')));
+  response.on('end', () => {
+    if (done) return;
+    let json: unknown;
+    try {
+      json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      return finish(new HankoHttpError('answer is not valid JSON'));
+    }
+    finish(undefined, { headers: response.headers, json });
   });
 }
 

@@ -171,8 +171,43 @@ describe('bootstrap fails on bad options, naming the option', () => {
       /keys\.agent must be an https\.Agent/,
     ],
     [
+      'keys.cacheMaxAge below the 1 s refresh floor',
+      { apiUrl: 'https://p.hanko.io', audience: 'x', keys: { cacheMaxAge: 0.5 } },
+      /keys\.cacheMaxAge must be a number of seconds between 1 and/,
+    ],
+    [
+      'sharedCache without a sharedSecret',
+      { apiUrl: 'https://p.hanko.io', audience: 'x', revocation: { sharedCache: true } },
+      /revocation\.sharedSecret is required with sharedCache/,
+    ],
+    [
+      'a sharedSecret shorter than 32 bytes',
+      { apiUrl: 'https://p.hanko.io', audience: 'x', revocation: { sharedCache: true, sharedSecret: 'x'.repeat(31) } },
+      /revocation\.sharedSecret must be a string or Buffer of at least 32 bytes/,
+    ],
+    [
+      'a sharedSecret that is not a string or Buffer',
+      { apiUrl: 'https://p.hanko.io', audience: 'x', revocation: { sharedCache: true, sharedSecret: 12345 } },
+      /revocation\.sharedSecret must be a string or Buffer/,
+    ],
+    [
+      'a sharedSecret without sharedCache',
+      { apiUrl: 'https://p.hanko.io', audience: 'x', revocation: { sharedSecret: 'x'.repeat(32) } },
+      /revocation\.sharedSecret is only used with sharedCache/,
+    ],
+    [
+      'revocation.maxConcurrentCalls zero',
+      { apiUrl: 'https://p.hanko.io', audience: 'x', revocation: { maxConcurrentCalls: 0 } },
+      /revocation\.maxConcurrentCalls must be an integer/,
+    ],
+    [
+      'revocation.probeInterval zero',
+      { apiUrl: 'https://p.hanko.io', audience: 'x', revocation: { probeInterval: 0 } },
+      /revocation\.probeInterval must be a number of seconds/,
+    ],
+    [
       'sharedCache with cacheTtl 0',
-      { apiUrl: 'https://p.hanko.io', audience: 'x', revocation: { sharedCache: true, cacheTtl: 0 } },
+      { apiUrl: 'https://p.hanko.io', audience: 'x', revocation: { sharedCache: true, cacheTtl: 0, sharedSecret: 'x'.repeat(32) } },
       /revocation\.cacheTtl must be above 0 with sharedCache/,
     ],
   ];

@@ -20,7 +20,7 @@ describe.each(DOORS)('session revocation over %s through %s', (adapter, guard) =
   beforeAll(async () => {
     app = await startApp(
       adapter,
-      hankoAuth(guard, { apiUrl: issuer.apiUrl, audience: 'localhost', revocation: { cacheTtl: 1, timeout: 1 } }),
+      hankoAuth(guard, { apiUrl: issuer.apiUrl, audience: 'localhost', revocation: { cacheTtl: 1, timeout: 1, probeInterval: 1 } }),
       [ProtectedController],
     );
   });
@@ -56,10 +56,12 @@ describe.each(DOORS)('session revocation over %s through %s', (adapter, guard) =
     try {
       const res = await call(app.url, '/protected', { token });
       expect(res.status).toBe(503);
-      expect(res.headers.get('retry-after')).toBe('5');
+      // The next probe is due after revocation.probeInterval.
+      expect(res.headers.get('retry-after')).toBe('1');
     } finally {
       await issuer.listen();
     }
+    await sleep(1100);
     expect((await call(app.url, '/protected', { token })).status).toBe(200);
   });
 
@@ -90,7 +92,7 @@ describe('revocation configuration', () => {
         HankoAuthModule.forRoot({
           apiUrl: issuer.apiUrl,
           audience: 'localhost',
-          revocation: { sharedCache: true },
+          revocation: { sharedCache: true, sharedSecret: 'a'.repeat(32) },
           keys: { prefetch: false },
         }),
       ],

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HankoTestIssuer } from '../../src/testing/index.js';
 
 export type JwksFault = 'none' | 'hang' | 'drip' | '503' | 'html' | 'huge' | 'no-signing-keys' | 'redirect' | 'garbage';
+export type SessionFault = 'none' | 'hang' | '500';
 
 /** A Hanko whose key endpoint misbehaves on demand. `close()` simulates it being down. */
 export class FaultyIssuer extends HankoTestIssuer {
@@ -9,6 +10,17 @@ export class FaultyIssuer extends HankoTestIssuer {
   /** Bytes written by the `huge` fault before the client gave up. */
   hugeBytesSent = 0;
   redirectTarget = 'http://127.0.0.1:9/elsewhere';
+  /** How /sessions/validate misbehaves (it is counted in validateRequests either way). */
+  sessionFault: SessionFault = 'none';
+
+  protected override serveSessionValidation(req: IncomingMessage, res: ServerResponse): void {
+    if (this.sessionFault === 'hang') return; // accept, never answer
+    if (this.sessionFault === '500') {
+      res.writeHead(500, { 'content-type': 'application/json' }).end('{"code":500,"message":"Internal Server Error"}');
+      return;
+    }
+    super.serveSessionValidation(req, res);
+  }
 
   protected override serveJwks(req: IncomingMessage, res: ServerResponse): void {
     switch (this.fault) {

@@ -4,7 +4,7 @@ import { Public } from 'nestjs-hanko-auth';
 import { HankoTestIssuer } from 'nestjs-hanko-auth/testing';
 
 /**
- * Dev only: registered solely when the sample runs with its in-process test issuer (no HANKO_API_URL).
+ * Dev only: registered solely when the sample runs with its in-process test issuer (opted in with HANKO_DEV_ISSUER=1).
  * Plays Hanko's part in a login: hands the page a fresh session token for one fake user.
  */
 @Public()

@@ -85,7 +85,7 @@ async function showMe() {
 }
 
 if (mode === 'dev') {
-  $('mode-note').textContent = 'No HANKO_API_URL: sessions come from the in-process test issuer (never in production).';
+  $('mode-note').textContent = 'Dev issuer: sessions come from the in-process test issuer (never in production).';
   $('sign-in').addEventListener('click', async () => {
     const res = await fetch('/dev/session', { method: 'POST' });
     const { token } = await res.json();

@@ -2,6 +2,7 @@ import { Agent } from 'node:http';
 import { HANKO_DEFAULTS, HANKO_KEY_REFRESH_FLOOR, HANKO_SHARED_SECRET_MIN_BYTES } from './hanko-auth.defaults.js';
 import type { HankoAuthOptions } from './hanko-auth.options.js';
 import { HankoConfigurationError } from './errors/hanko-configuration.error.js';
+import { parseAllowedOrigins } from './origin/hanko-origin.policy.js';
 
 const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
@@ -30,6 +31,7 @@ export class HankoAuthConfig {
     readonly agent: Agent | undefined;
   };
   readonly tokenCache: { readonly maxEntries: number } | false;
+  readonly websocket: { readonly allowedOrigins: readonly string[] };
   readonly revocation:
     | {
         readonly cacheTtl: number;
@@ -59,7 +61,9 @@ export class HankoAuthConfig {
       'keys',
       'revocation',
       'tokenCache',
+      'websocket',
       'globalGuard',
+      'tokenExtractor',
     ]);
     this.apiUrl = parseApiUrl(options.apiUrl);
     this.jwksUrl = `${this.apiUrl}/.well-known/jwks.json`;
@@ -125,6 +129,10 @@ export class HankoAuthConfig {
         throw new HankoConfigurationError('revocation.cacheTtl', 'must be above 0 with sharedCache (a store keeps a TTL of 0 forever)');
       }
     }
+
+    const websocket = optionalObject('websocket', options.websocket) ?? {};
+    knownKeys('websocket.', websocket, ['allowedOrigins']);
+    this.websocket = { allowedOrigins: parseAllowedOrigins(websocket.allowedOrigins ?? HANKO_DEFAULTS.websocket.allowedOrigins) };
 
     if (options.tokenCache === false) {
       this.tokenCache = false;

@@ -53,4 +53,8 @@ export const HANKO_DEFAULTS = Object.freeze({
   tokenCache: Object.freeze({
     maxEntries: 10_000,
   }),
+  websocket: Object.freeze({
+    /** Besides the app's own origin (always allowed): none, so a cookie-authenticated handshake from another site is refused. */
+    allowedOrigins: Object.freeze([] as string[]),
+  }),
 });

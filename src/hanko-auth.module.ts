@@ -6,6 +6,7 @@ import {
   HANKO_AUTH_OPTIONS,
   HANKO_AUTH_OPTIONS_TYPE,
   HankoAuthConfigurableModule,
+  type HankoAuthModuleExtras,
 } from './hanko-auth.module-definition.js';
 import type { HankoAuthOptions } from './hanko-auth.options.js';
 import { HankoConfigurationError } from './errors/hanko-configuration.error.js';
@@ -16,6 +17,7 @@ import { HankoAuthenticator } from './hanko.authenticator.js';
 import { HankoGuard } from './hanko.guard.js';
 import { HankoStrategy } from './hanko.strategy.js';
 import { HankoPassportRegistration } from './passport/hanko-passport.registration.js';
+import { HankoTokenExtractor } from './token/hanko-token.extractor.js';
 
 const providers: Provider[] = [
   // Validation happens here, during bootstrap: a bad option stops the app with a named error.
@@ -24,6 +26,7 @@ const providers: Provider[] = [
   HankoKeySource,
   HankoSessionValidator,
   HankoStrategy,
+  HankoTokenExtractor,
   HankoAuthenticator,
   HankoGuard,
   HankoPassportRegistration,
@@ -33,21 +36,33 @@ const providers: Provider[] = [
  * Import once in AppModule. Global, so `@UseGuards(HankoGuard)` resolves in every module.
  */
 @Global()
-@Module({ providers, exports: [HankoAuthConfig, HankoKeySource, HankoAuthenticator, HankoGuard] })
+@Module({ providers, exports: [HankoAuthConfig, HankoKeySource, HankoTokenExtractor, HankoAuthenticator, HankoGuard] })
 export class HankoAuthModule extends HankoAuthConfigurableModule {
   static override forRoot(options: typeof HANKO_AUTH_OPTIONS_TYPE): DynamicModule {
-    return withGlobalGuard(super.forRoot(options), options.globalGuard);
+    return withExtras(super.forRoot(options), options);
   }
 
   static override forRootAsync(options: typeof HANKO_AUTH_ASYNC_OPTIONS_TYPE): DynamicModule {
-    return withGlobalGuard(super.forRootAsync(options), options.globalGuard);
+    return withExtras(super.forRootAsync(options), options);
   }
 }
 
-function withGlobalGuard(module: DynamicModule, globalGuard: unknown): DynamicModule {
+/** The options known when the module is declared: they decide which providers it has. */
+function withExtras(module: DynamicModule, { globalGuard, tokenExtractor }: HankoAuthModuleExtras): DynamicModule {
   if (globalGuard !== undefined && typeof globalGuard !== 'boolean') {
     throw new HankoConfigurationError('globalGuard', 'must be true or false');
   }
-  if (globalGuard === false) return module;
-  return { ...module, providers: [...(module.providers ?? []), { provide: APP_GUARD, useExisting: HankoGuard }] };
+  const extra: Provider[] = [];
+  if (tokenExtractor !== undefined) {
+    // Anything else would skip the checks every extractor inherits (several headers or cookies, origins).
+    const isExtractor =
+      typeof tokenExtractor === 'function' &&
+      (tokenExtractor === HankoTokenExtractor || tokenExtractor.prototype instanceof HankoTokenExtractor);
+    if (!isExtractor) {
+      throw new HankoConfigurationError('tokenExtractor', 'must be a class that extends HankoTokenExtractor');
+    }
+    extra.push({ provide: HankoTokenExtractor, useClass: tokenExtractor });
+  }
+  if (globalGuard !== false) extra.push({ provide: APP_GUARD, useExisting: HankoGuard });
+  return { ...module, providers: [...(module.providers ?? []), ...extra] };
 }

@@ -49,6 +49,15 @@ export interface HankoRevocationOptions {
   maxConcurrentCalls?: number;
 }
 
+export interface HankoWebSocketOptions {
+  /**
+   * Web origins (`https://app.example.com`) whose pages may open a WebSocket that authenticates with
+   * the session cookie, besides the app's own origin (a handshake whose `Origin` host equals its
+   * `Host`). Default: none. Handshakes carrying a Bearer token are not affected.
+   */
+  allowedOrigins?: string[];
+}
+
 export interface HankoAuthOptions {
   /** Your Hanko API URL, e.g. `https://<project-id>.hanko.io` or a self-hosted URL (tenant path prefix kept). */
   apiUrl: string;
@@ -77,10 +86,6 @@ export interface HankoAuthOptions {
   revocation?: boolean | HankoRevocationOptions;
   /** Cache of verified tokens (on by default); `false` verifies every request's signature. */
   tokenCache?: HankoTokenCacheOptions | false;
-}
-
-/** Options of the module class itself, known when the module is declared (also with forRootAsync). */
-export interface HankoAuthModuleExtras {
-  /** Register HankoGuard for every route (default true). With false, only `@UseGuards(HankoGuard)` protects. */
-  globalGuard?: boolean;
+  /** Cookie-authenticated WebSocket handshakes (cross-site WebSocket hijacking). */
+  websocket?: HankoWebSocketOptions;
 }

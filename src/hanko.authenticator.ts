@@ -43,7 +43,6 @@ export type HankoOutcome = { user: HankoUser; kid: string; failure?: undefined }
 @Injectable()
 export class HankoAuthenticator {
   protected readonly logger = new Logger('HankoAuth');
-  protected readonly extractor: HankoTokenExtractor;
   private readonly cache: HankoTokenCache | undefined;
   private keyGeneration = 0;
 
@@ -52,8 +51,8 @@ export class HankoAuthenticator {
     @Inject(HankoStrategy) private readonly strategy: PassportStrategyLike,
     private readonly keys: HankoKeySource,
     private readonly sessions: HankoSessionValidator,
+    protected readonly extractor: HankoTokenExtractor,
   ) {
-    this.extractor = new HankoTokenExtractor(config.cookieName);
     this.cache = config.tokenCache === false ? undefined : new HankoTokenCache(config.tokenCache.maxEntries);
     keys.onChange(() => {
       this.keyGeneration++;

@@ -1,10 +1,10 @@
-import { Injectable, type CanActivate, type ExecutionContext, type HttpException } from '@nestjs/common';
+import { Injectable, type CanActivate, type ExecutionContext, type HttpException, type Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { HankoAuthConfig } from './hanko-auth.config.js';
 import { getHankoRequest, getHankoResponse, type HankoRequest } from './context/hanko-request.context.js';
 import { setHankoHeaders } from './context/hanko-request.types.js';
 import { HANKO_RECHECK_AT } from './context/hanko-request.slots.js';
-import { getHankoWsRequest } from './context/hanko-ws.context.js';
+import { getHankoWsRequest, wsConnectionContext } from './context/hanko-ws.context.js';
 import { HANKO_PUBLIC_KEY } from './decorators/public.decorator.js';
 import { HANKO_REQUIREMENTS_KEY, type HankoRequirement } from './decorators/require.decorator.js';
 import { HankoForbiddenException } from './errors/hanko-forbidden.exception.js';
@@ -94,7 +94,10 @@ export class HankoGuard implements CanActivate {
     client: object,
     upgradeRequest?: { headers?: Record<string, string | string[] | undefined> },
   ): Promise<HankoUser> {
-    const request = getHankoWsRequest(client, upgradeRequest);
+    // Registers the handshake first (a `ws` client keeps none), then asks getRequest() like every
+    // message does, so an override that reads the token elsewhere holds for the handshake too.
+    getHankoWsRequest(client, upgradeRequest);
+    const request = this.getRequest(wsConnectionContext(client, this.constructor as Type));
     const outcome: HankoOutcome = request === undefined ? { failure: 'missing' } : await this.authenticate(request, true);
     if (outcome.user === undefined) throw await toTransportException('ws', this.exceptionFor(outcome.failure));
     return outcome.user;

@@ -10,8 +10,11 @@ export type {
   HankoKeyOptions,
   HankoTokenCacheOptions,
   HankoRevocationOptions,
-  HankoAuthModuleExtras,
+  HankoWebSocketOptions,
 } from './hanko-auth.options.js';
+export type { HankoAuthModuleExtras } from './hanko-auth.module-definition.js';
+export { HankoTokenExtractor } from './token/hanko-token.extractor.js';
+export type { HankoTokenCarrier } from './token/hanko-token.extractor.js';
 export { HankoUnauthorizedException } from './errors/hanko-unauthorized.exception.js';
 export { HankoForbiddenException } from './errors/hanko-forbidden.exception.js';
 export { HankoUnavailableException } from './errors/hanko-unavailable.exception.js';

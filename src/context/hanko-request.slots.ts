@@ -10,6 +10,8 @@ import type { HankoUser } from '../session/hanko-user.js';
 export const HANKO_OUTCOME = Symbol('nestjs-hanko-auth:outcome');
 /** The pre-checked token, on the small carrier object the strategy runs on (never on the request). */
 export const HANKO_TOKEN = Symbol('nestjs-hanko-auth:token');
+/** Marks the request built from a WebSocket handshake: its cookie counts only from an allowed origin. */
+export const HANKO_HANDSHAKE = Symbol('nestjs-hanko-auth:handshake');
 /** When a kept outcome must be checked again (ms): what lets a WebSocket connection reuse one safely. */
 export const HANKO_RECHECK_AT = Symbol('nestjs-hanko-auth:recheck-at');
 

@@ -4,6 +4,9 @@
  */
 export type HankoRefusalReason =
   | 'malformed authorization header'
+  | 'several authorization headers'
+  | 'several session cookies'
+  | 'origin not allowed'
   | 'token too large'
   | 'malformed token'
   | 'unsupported algorithm'

@@ -26,8 +26,8 @@ export class HankoSessionPolicy {
     if (!isNonEmptyString(payload.sub) || !isNonEmptyString(payload.session_id)) {
       throw new HankoTokenRefusal('not a Hanko session token');
     }
-    // The payload was parsed for this verification alone: freeze it in place rather than copy it.
-    const claims = deepFreeze(payload) as unknown as HankoSessionClaims & Record<string, unknown>;
+    // The payload was parsed for this verification alone: clean and freeze it in place rather than copy it.
+    const claims = freezeClaims(payload) as unknown as HankoSessionClaims & Record<string, unknown>;
     return Object.freeze({
       id: claims.sub,
       sessionId: claims.session_id,
@@ -60,9 +60,21 @@ function toAmr(amr: unknown): string[] {
   return [];
 }
 
-function deepFreeze<T>(value: T): T {
+/**
+ * Keys that would poison an app's objects: JSON.parse makes `"__proto__"` an own property, and an
+ * app that copies the claims (`Object.assign({}, user.claims)`, a spread into a merge helper) would
+ * then replace its copy's prototype with attacker-chosen data; `constructor`/`prototype` feed the
+ * same gadgets in deep-merge code. No Hanko claim has these names, so they are dropped.
+ */
+const POISONED_KEYS = ['__proto__', 'constructor', 'prototype'];
+
+/** Drops the poisoned keys at every depth (objects inside arrays too), then freezes. */
+function freezeClaims<T>(value: T): T {
   if (value !== null && typeof value === 'object') {
-    for (const inner of Object.values(value)) deepFreeze(inner);
+    for (const key of POISONED_KEYS) {
+      if (Object.hasOwn(value, key)) delete (value as Record<string, unknown>)[key];
+    }
+    for (const inner of Object.values(value)) freezeClaims(inner);
     Object.freeze(value);
   }
   return value;

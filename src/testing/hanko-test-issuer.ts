@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey, generateKeyPair, randomUUID, sign, v
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { HankoTestIssuerInProductionError } from './hanko-test-issuer.error.js';
 
 export interface HankoTestIssuerOptions {
   /** `aud` of minted tokens (default ["localhost"], Hanko's default for a local relying party). */
@@ -33,6 +34,7 @@ export interface SignOptions {
  * A stand-in for Hanko in e2e tests: serves `/.well-known/jwks.json` on 127.0.0.1 (ephemeral port)
  * and mints Hanko-shaped session tokens signed with RSA keys like Hanko's. For tests only; never
  * imported by the main entry point. Subclass and override `handle()` to simulate outages.
+ * Refuses to start under `NODE_ENV=production` (HankoTestIssuerInProductionError).
  */
 export class HankoTestIssuer {
   /** Every key that can sign, newest last; `published` decides which ones the JWKS lists. */
@@ -50,7 +52,10 @@ export class HankoTestIssuer {
   protected server: Server | undefined;
   protected port = 0;
 
-  constructor(protected readonly options: HankoTestIssuerOptions = {}) {}
+  constructor(protected readonly options: HankoTestIssuerOptions = {}) {
+    // Checked here, not only in start(): a subclass or `new` must not get around it either.
+    if (process.env.NODE_ENV === 'production') throw new HankoTestIssuerInProductionError();
+  }
 
   /** Starts an issuer with one published RSA key. */
   static async start<T extends HankoTestIssuer>(

@@ -10,6 +10,7 @@ export interface PrecheckedToken {
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 /** Headers that would make the token name its own key or change how it is verified. */
 const FORBIDDEN_HEADERS = ['jwk', 'jku', 'x5u', 'x5c', 'crit', 'b64', 'zip', 'enc'];
 
@@ -23,9 +24,10 @@ export function precheckToken(raw: string, maxTokenBytes: number): PrecheckedTok
   const parts = raw.split('.');
   // Two parts: signature stripped; five: JWE; more: garbage or a nested token.
   if (parts.length !== 3) throw new HankoTokenRefusal('malformed token');
-  // Strict base64url: padding, '+', '/' or spaces mean a token that was not produced by a JWS encoder.
+  // Strict, canonical base64url: padding, '+', '/' or spaces mean a token that was not produced by a
+  // JWS encoder, and so do non-zero unused bits in the last character (see isCanonical).
   for (const part of parts) {
-    if (!BASE64URL.test(part) || part.length % 4 === 1) throw new HankoTokenRefusal('malformed token');
+    if (!BASE64URL.test(part) || !isCanonical(part)) throw new HankoTokenRefusal('malformed token');
   }
   const header = decodeObject(parts[0]);
   const payload = decodeObject(parts[1]);
@@ -48,6 +50,21 @@ export function precheckToken(raw: string, maxTokenBytes: number): PrecheckedTok
     }
   }
   return { raw, kid: header.kid, issuedAt: payload.iat as number | undefined };
+}
+
+/**
+ * Whether a base64url segment (alphabet already checked) is the one encoding of its bytes, i.e.
+ * re-encodes to itself. Decoders ignore the unused low bits of the last character, so without this
+ * one signature has up to 16 spellings that all verify: each a separate RSA verification and token
+ * cache entry, and a way around anything an app keys by token string (rate limits, deny lists).
+ * O(1): only the last character can carry unused bits (4 of them after 2 characters, 2 after 3).
+ */
+function isCanonical(segment: string): boolean {
+  const rest = segment.length % 4;
+  if (rest === 0) return true;
+  if (rest === 1) return false; // 6 bits cannot end a byte: no encoder produces this length
+  const last = BASE64URL_ALPHABET.indexOf(segment[segment.length - 1]);
+  return (last & (rest === 2 ? 0b1111 : 0b11)) === 0;
 }
 
 function decodeObject(segment: string): Record<string, unknown> {

@@ -1,9 +1,32 @@
-import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Controller, Get } from '@nestjs/common';
+import { CurrentUser, type HankoUser } from '../../src/index.js';
 import { HankoTestIssuer } from '../../src/testing/index.js';
-import { DOORS, hankoAuth, startApp, type StartedApp } from '../support/app.factory.js';
+import { DOORS, call, hankoAuth, startApp, type StartedApp } from '../support/app.factory.js';
 import { expectRefused } from '../support/refusal.expect.js';
 import { ProtectedController } from '../support/test.controllers.js';
 import { claimsOf } from '../support/token.forge.js';
+
+/** What app code commonly does with claims: copy them into fresh objects, then read what the copies inherit. */
+@Controller('copy')
+class ClaimsCopyController {
+  @Get()
+  copy(@CurrentUser() user: HankoUser<{ profile: { tags: Array<Record<string, unknown>> } }>) {
+    const top = Object.assign({}, user.claims) as Record<string, unknown>;
+    const profile = Object.assign({}, user.claims.profile) as Record<string, unknown>;
+    const tag = Object.assign({}, user.claims.profile.tags[0]);
+    return {
+      isAdmin: top.isAdmin ?? null,
+      profileIsAdmin: profile.isAdmin ?? null,
+      tagIsAdmin: tag.isAdmin ?? null,
+      prototypesIntact: [top, profile, tag].every((o) => Object.getPrototypeOf(o) === Object.prototype),
+      ownKeys: [user.claims, user.claims.profile, user.claims.profile.tags[0]].flatMap((o) =>
+        ['__proto__', 'constructor', 'prototype'].filter((k) => Object.hasOwn(o, k)),
+      ),
+      role: (user.claims as Record<string, unknown>).role,
+    };
+  }
+}
 
 let issuer: HankoTestIssuer;
 beforeAll(async () => {
@@ -18,7 +41,7 @@ describe.each(DOORS)('claim tricks over %s through %s', (adapter, guard) => {
     app = await startApp(
       adapter,
       hankoAuth(guard, { apiUrl: issuer.apiUrl, audience: 'localhost', issuer: 'https://auth.example.com', clockTolerance: 5 }),
-      [ProtectedController],
+      [ProtectedController, ClaimsCopyController],
     );
   });
   afterAll(() => app.app.close());
@@ -59,5 +82,16 @@ describe.each(DOORS)('claim tricks over %s through %s', (adapter, guard) => {
       issuer.signPayload({ ...webhook, session_id: 'x', iss: 'https://auth.example.com' }),
       'not a Hanko session token',
     );
+  });
+
+  it('drops own __proto__ / constructor / prototype keys at every depth, so copying the claims poisons nothing', async () => {
+    const claims = JSON.stringify(issuer.sessionClaims({ iss: 'https://auth.example.com', role: 'user' })).slice(0, -1);
+    // JSON.parse makes each "__proto__" an own property; a JSON.stringify of an object cannot write one.
+    const poisoned =
+      `${claims},"__proto__":{"isAdmin":true},"constructor":{"prototype":{"isAdmin":true}},` +
+      `"profile":{"__proto__":{"isAdmin":true},"tags":[{"__proto__":{"isAdmin":true},"name":"a"}]}}`;
+    const res = await call(app.url, '/copy', { token: issuer.signPayload(poisoned) });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ isAdmin: null, profileIsAdmin: null, tagIsAdmin: null, prototypesIntact: true, ownKeys: [], role: 'user' });
   });
 });

@@ -39,13 +39,19 @@ afterAll(async () => {
   if (profileDir) rmSync(profileDir, { recursive: true, force: true });
 });
 
-/** Boots the sample as `npm start` does, on 127.0.0.1 (ephemeral port), with HANKO_API_URL as given. */
+/**
+ * Boots the sample on 127.0.0.1 (ephemeral port): with HANKO_API_URL as given (`npm run start:hanko`),
+ * or without it and with the dev issuer opted in (`npm start`). No .env is read.
+ */
 async function startSample(hankoApiUrl: string | undefined): Promise<{ sample: SampleApp; url: string }> {
   const saved = { url: process.env.HANKO_API_URL, audience: process.env.HANKO_AUDIENCE };
   setEnv('HANKO_API_URL', hankoApiUrl);
   setEnv('HANKO_AUDIENCE', hankoApiUrl ? 'localhost' : undefined);
   try {
-    const sample = await createSampleApp({ logger: false, abortOnError: false });
+    const sample = await createSampleApp(
+      { logger: false, abortOnError: false },
+      { devIssuer: hankoApiUrl === undefined, envFilePath: '/nonexistent/.env' },
+    );
     await sample.app.listen(0, '127.0.0.1');
     return { sample, url: (await sample.app.getUrl()).replace('[::1]', '127.0.0.1') };
   } finally {

@@ -145,7 +145,7 @@ check_consumer() (
   STEP_LOG="$WORK/logs/$consumer.dedupe.log"
   : >"$STEP_LOG"
   local peer copies
-  for peer in @nestjs/common @nestjs/core reflect-metadata rxjs; do
+  for peer in @nestjs/common @nestjs/core @nestjs/passport passport reflect-metadata rxjs; do
     mapfile -t copies < <(find node_modules -path "*node_modules/$peer/package.json")
     echo "$peer: ${#copies[*]} (${copies[*]})" >>"$STEP_LOG"
     [[ ${#copies[@]} -eq 1 ]] || { log "[$consumer] $peer is installed ${#copies[@]} times: ${copies[*]}"; exit 1; }

@@ -80,11 +80,12 @@ async function run() {
     return context.get(HankoAuthenticator, { strict: false });
   };
   const cached = await authenticatorFor({});
-  const uncached = await authenticatorFor({ tokenCache: false });
+  // Several modules in one process: Passport's one strategy table needs a name for each.
+  const uncached = await authenticatorFor({ tokenCache: false, strategyName: 'hanko-uncached' });
   // Revocation on, the session's answer cached in this process for the whole run (the test issuer answers once).
-  const revocationCached = await authenticatorFor({ revocation: { cacheTtl: 3600 } });
-  const cachedWebhooks = await authenticatorFor({ webhooks: true });
-  const cachedMarked = await authenticatorFor({ webhooks: true }, 100_000);
+  const revocationCached = await authenticatorFor({ revocation: { cacheTtl: 3600 }, strategyName: 'hanko-revocation' });
+  const cachedWebhooks = await authenticatorFor({ webhooks: true, strategyName: 'hanko-webhooks' });
+  const cachedMarked = await authenticatorFor({ webhooks: true, strategyName: 'hanko-marked' }, 100_000);
   // BENCH_AB_DIST=/path/to/other/dist: the authenticator cases again, from that build (its own Nest context).
   let uncachedB;
   let cachedB;

@@ -18,6 +18,7 @@ export class HankoAuthConfig {
   readonly cookieName: string | false;
   readonly clockTolerance: number;
   readonly realm: string;
+  readonly strategyName: string;
   readonly maxTokenBytes: number;
   readonly keys: {
     readonly cacheMaxAge: number;
@@ -63,6 +64,7 @@ export class HankoAuthConfig {
       'cookieName',
       'clockTolerance',
       'realm',
+      'strategyName',
       'maxTokenBytes',
       'keys',
       'revocation',
@@ -79,6 +81,7 @@ export class HankoAuthConfig {
     this.cookieName = parseCookieName(options.cookieName);
     this.clockTolerance = seconds('clockTolerance', options.clockTolerance, HANKO_DEFAULTS.clockTolerance, 0, 300);
     this.realm = parseRealm(options.realm);
+    this.strategyName = parseStrategyName(options.strategyName);
     this.maxTokenBytes = integer('maxTokenBytes', options.maxTokenBytes, HANKO_DEFAULTS.maxTokenBytes, 512, 1024 * 1024);
 
     const keys = optionalObject('keys', options.keys) ?? {};
@@ -293,6 +296,15 @@ function parseRealm(value: unknown): string {
   // The realm is quoted into a response header: forbid what could break out of the quotes.
   if (typeof value !== 'string' || !/^[\x20-\x7e]+$/.test(value) || /["\\]/.test(value)) {
     throw new HankoConfigurationError('realm', 'must be printable ASCII without quotes or backslashes');
+  }
+  return value;
+}
+
+function parseStrategyName(value: unknown): string {
+  if (value === undefined) return HANKO_DEFAULTS.strategyName;
+  // A name is a key in Passport's strategy table and appears in AuthGuard('<name>'): keep it plain.
+  if (typeof value !== 'string' || !/^[A-Za-z0-9_.:-]{1,64}$/.test(value)) {
+    throw new HankoConfigurationError('strategyName', 'must be 1 to 64 letters, digits or _ . : - (the name used in AuthGuard())');
   }
   return value;
 }

@@ -14,6 +14,8 @@ export const HANKO_SHARED_SECRET_MIN_BYTES = 32;
 export const HANKO_DEFAULTS = Object.freeze({
   cookieName: 'hanko',
   realm: 'hanko',
+  /** The name `AuthGuard('hanko')` refers to; the strategy is registered with Passport under it. */
+  strategyName: 'hanko',
   /** Hanko mints tokens on one clock, your app checks them on another: 30 s absorbs ordinary NTP drift. */
   clockTolerance: 30,
   /** Hanko session tokens are ~1 KiB; 8 KiB leaves room for large custom claims and caps parsing work. */

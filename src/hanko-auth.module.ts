@@ -16,6 +16,7 @@ import { HankoSessionValidator } from './session/hanko-session.validator.js';
 import { HankoAuthenticator } from './hanko.authenticator.js';
 import { HankoGuard } from './hanko.guard.js';
 import { HankoStrategy } from './hanko.strategy.js';
+import { HankoPassportRegistration } from './passport/hanko-passport.registration.js';
 import { HankoTokenExtractor } from './token/hanko-token.extractor.js';
 import { HankoRevocationFleet } from './webhooks/hanko-revocation.fleet.js';
 import { HankoRevocationMarks } from './webhooks/hanko-revocation.marks.js';
@@ -34,6 +35,7 @@ const providers: Provider[] = [
   HankoTokenExtractor,
   HankoAuthenticator,
   HankoGuard,
+  HankoPassportRegistration,
   // Webhooks: inert unless the `webhooks` option is set (the marks then stay empty).
   HankoRevocationMarks,
   HankoRevocationFleet,

@@ -88,6 +88,11 @@ export interface HankoAuthOptions {
   clockTolerance?: number;
   /** Realm named in `WWW-Authenticate` challenges (default `hanko`). */
   realm?: string;
+  /**
+   * Name of the Passport strategy, for `AuthGuard('<name>')` (default `hanko`). Bootstrap fails if
+   * another strategy is already registered under it: the module never replaces one.
+   */
+  strategyName?: string;
   /** Tokens longer than this many bytes are refused before parsing (default 8192). */
   maxTokenBytes?: number;
   keys?: HankoKeyOptions;

@@ -2,13 +2,15 @@ import { Injectable, type CanActivate, type ExecutionContext, type HttpException
 import { Reflector } from '@nestjs/core';
 import { HankoAuthConfig } from './hanko-auth.config.js';
 import { getHankoRequest, getHankoResponse, type HankoRequest } from './context/hanko-request.context.js';
+import { setHankoHeaders } from './context/hanko-request.types.js';
 import { HANKO_RECHECK_AT } from './context/hanko-request.slots.js';
 import { getHankoWsRequest, wsConnectionContext } from './context/hanko-ws.context.js';
 import { HANKO_PUBLIC_KEY } from './decorators/public.decorator.js';
 import { HANKO_REQUIREMENTS_KEY, type HankoRequirement } from './decorators/require.decorator.js';
 import { HankoForbiddenException } from './errors/hanko-forbidden.exception.js';
 import { withGraphqlExtensions } from './errors/hanko-graphql.error.js';
-import { HankoTokenRefusal, HankoUpstreamUnavailable } from './errors/hanko-refusal.reason.js';
+import { exceptionForFailure } from './errors/hanko-failure.exception.js';
+import { HankoUpstreamUnavailable } from './errors/hanko-refusal.reason.js';
 import { toTransportException } from './errors/hanko-transport.exception.js';
 import { HankoUnauthorizedException } from './errors/hanko-unauthorized.exception.js';
 import { HankoUnavailableException } from './errors/hanko-unavailable.exception.js';
@@ -185,11 +187,7 @@ export class HankoGuard implements CanActivate {
   }
 
   private exceptionFor(failure: HankoFailure): HankoUnauthorizedException | HankoUnavailableException {
-    return failure === 'missing'
-      ? new HankoUnauthorizedException(undefined, this.config.realm)
-      : failure instanceof HankoTokenRefusal
-        ? new HankoUnauthorizedException(failure.reason, this.config.realm)
-        : new HankoUnavailableException(failure.retryAfter);
+    return exceptionForFailure(failure, this.config.realm);
   }
 
   /**
@@ -206,12 +204,7 @@ export class HankoGuard implements CanActivate {
 
   /** Challenge headers on the response, where the transport has one (HTTP, GraphQL over HTTP). */
   protected writeHeaders(context: ExecutionContext, headers: Record<string, string>): void {
-    const response = getHankoResponse(context);
-    for (const [name, value] of Object.entries(headers)) {
-      // Express and Fastify both have header(); a bare Node response has setHeader().
-      if (typeof response?.header === 'function') response.header(name, value);
-      else if (typeof response?.setHeader === 'function') response.setHeader(name, value);
-    }
+    setHankoHeaders(getHankoResponse(context), headers);
   }
 }
 

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { createPublicKey, generateKeyPairSync, constants } from 'node:crypto';
-import { HankoAuthModule } from '../../src/index.js';
 import { HankoTestIssuer } from '../../src/testing/index.js';
-import { ADAPTERS, startApp, type StartedApp } from '../support/app.factory.js';
+import { DOORS, hankoAuth, startApp, type StartedApp } from '../support/app.factory.js';
 import { expectNoToken, expectRefused } from '../support/refusal.expect.js';
 import { ProtectedController } from '../support/test.controllers.js';
 import { forge, hs256, signWith } from '../support/token.forge.js';
@@ -13,11 +12,11 @@ beforeAll(async () => {
 });
 afterAll(() => issuer.close());
 
-describe.each(ADAPTERS)('algorithm attacks over %s', (adapter) => {
+describe.each(DOORS)('algorithm attacks over %s through %s', (adapter, guard) => {
   let app: StartedApp;
   const used: string[] = [];
   beforeAll(async () => {
-    app = await startApp(adapter, [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost' })], [ProtectedController]);
+    app = await startApp(adapter, hankoAuth(guard, { apiUrl: issuer.apiUrl, audience: 'localhost' }), [ProtectedController]);
   });
   afterAll(async () => {
     expectNoToken(app.logger.text(), ...used);

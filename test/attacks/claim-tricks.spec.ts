@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get } from '@nestjs/common';
-import { CurrentUser, HankoAuthModule, type HankoUser } from '../../src/index.js';
+import { CurrentUser, type HankoUser } from '../../src/index.js';
 import { HankoTestIssuer } from '../../src/testing/index.js';
-import { ADAPTERS, call, startApp, type StartedApp } from '../support/app.factory.js';
+import { DOORS, call, hankoAuth, startApp, type StartedApp } from '../support/app.factory.js';
 import { expectRefused } from '../support/refusal.expect.js';
 import { ProtectedController } from '../support/test.controllers.js';
 import { claimsOf } from '../support/token.forge.js';
@@ -35,12 +35,12 @@ beforeAll(async () => {
 afterAll(() => issuer.close());
 const now = () => Math.floor(Date.now() / 1000);
 
-describe.each(ADAPTERS)('claim tricks over %s', (adapter) => {
+describe.each(DOORS)('claim tricks over %s through %s', (adapter, guard) => {
   let app: StartedApp;
   beforeAll(async () => {
     app = await startApp(
       adapter,
-      [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', issuer: 'https://auth.example.com', clockTolerance: 5 })],
+      hankoAuth(guard, { apiUrl: issuer.apiUrl, audience: 'localhost', issuer: 'https://auth.example.com', clockTolerance: 5 }),
       [ProtectedController, ClaimsCopyController],
     );
   });

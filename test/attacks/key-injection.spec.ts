@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HankoAuthModule } from '../../src/index.js';
 import { HankoTestIssuer } from '../../src/testing/index.js';
-import { ADAPTERS, startApp, type StartedApp } from '../support/app.factory.js';
+import { DOORS, hankoAuth, startApp, type StartedApp } from '../support/app.factory.js';
 import { expectRefused } from '../support/refusal.expect.js';
 import { ProtectedController } from '../support/test.controllers.js';
 import { attackerRsaKey, signWith } from '../support/token.forge.js';
@@ -30,14 +29,12 @@ afterAll(async () => {
   await new Promise((resolve) => attackerServer.close(resolve));
 });
 
-describe.each(ADAPTERS)('key injection over %s', (adapter) => {
+describe.each(DOORS)('key injection over %s through %s', (adapter, guard) => {
   let app: StartedApp;
   beforeAll(async () => {
-    app = await startApp(
-      adapter,
-      [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', keys: { refetchCooldown: 0 } })],
-      [ProtectedController],
-    );
+    app = await startApp(adapter, hankoAuth(guard, { apiUrl: issuer.apiUrl, audience: 'localhost', keys: { refetchCooldown: 0 } }), [
+      ProtectedController,
+    ]);
   });
   afterAll(() => app.app.close());
   const claims = () => issuer.sessionClaims();

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { HankoAuthModule } from '../../src/index.js';
 import { HankoAuthenticator } from '../../src/hanko.authenticator.js';
 import { HankoTokenRefusal } from '../../src/errors/hanko-refusal.reason.js';
 import { HankoTestIssuer } from '../../src/testing/index.js';
-import { ADAPTERS, call, startApp, type StartedApp } from '../support/app.factory.js';
+import { DOORS, hankoAuth, call, startApp, type StartedApp } from '../support/app.factory.js';
 import { expectRefused } from '../support/refusal.expect.js';
 import { ProtectedController } from '../support/test.controllers.js';
 
@@ -13,13 +12,13 @@ beforeAll(async () => {
 });
 afterAll(() => issuer.close());
 
-describe.each(ADAPTERS)('kid abuse over %s', (adapter) => {
+describe.each(DOORS)('kid abuse over %s through %s', (adapter, guard) => {
   let app: StartedApp;
   beforeAll(async () => {
     // No cooldown: any kid that reached a key lookup would show up as a fetch.
     app = await startApp(
       adapter,
-      [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', keys: { refetchCooldown: 0 }, maxTokenBytes: 256 * 1024 })],
+      hankoAuth(guard, { apiUrl: issuer.apiUrl, audience: 'localhost', keys: { refetchCooldown: 0 }, maxTokenBytes: 256 * 1024 }),
       [ProtectedController],
     );
     await expectRefused(app.url, issuer.sign({ aud: ['warm-up'] })); // keys are now cached

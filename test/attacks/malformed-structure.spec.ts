@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
-import { HankoAuthModule } from '../../src/index.js';
 import { HankoTestIssuer } from '../../src/testing/index.js';
-import { ADAPTERS, startApp, type StartedApp } from '../support/app.factory.js';
+import { DOORS, hankoAuth, startApp, type StartedApp } from '../support/app.factory.js';
 import { expectRefused } from '../support/refusal.expect.js';
 import { ProtectedController } from '../support/test.controllers.js';
 import { b64 } from '../support/token.forge.js';
@@ -12,10 +11,10 @@ beforeAll(async () => {
 });
 afterAll(() => issuer.close());
 
-describe.each(ADAPTERS)('malformed tokens over %s', (adapter) => {
+describe.each(DOORS)('malformed tokens over %s through %s', (adapter, guard) => {
   let app: StartedApp;
   beforeAll(async () => {
-    app = await startApp(adapter, [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost' })], [ProtectedController]);
+    app = await startApp(adapter, hankoAuth(guard, { apiUrl: issuer.apiUrl, audience: 'localhost' }), [ProtectedController]);
   });
   afterAll(() => app.app.close());
 

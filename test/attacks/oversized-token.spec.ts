@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { HankoAuthModule } from '../../src/index.js';
 import { HankoTestIssuer } from '../../src/testing/index.js';
-import { ADAPTERS, call, startApp, type StartedApp } from '../support/app.factory.js';
+import { DOORS, hankoAuth, call, startApp, type StartedApp } from '../support/app.factory.js';
 import { expectRefused } from '../support/refusal.expect.js';
 import { ProtectedController } from '../support/test.controllers.js';
 
@@ -11,14 +10,15 @@ beforeAll(async () => {
 });
 afterAll(() => issuer.close());
 
-describe.each(ADAPTERS)('oversized tokens over %s', (adapter) => {
+describe.each(DOORS)('oversized tokens over %s through %s', (adapter, guard) => {
   let app: StartedApp;
   let capped: StartedApp;
   beforeAll(async () => {
-    app = await startApp(adapter, [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost' })], [ProtectedController]);
+    app = await startApp(adapter, hankoAuth(guard, { apiUrl: issuer.apiUrl, audience: 'localhost' }), [ProtectedController]);
     capped = await startApp(
       adapter,
-      [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', maxTokenBytes: 1024 })],
+      // Both apps are up at once: Passport has one strategy table per process, so each needs its own name.
+      hankoAuth(guard, { apiUrl: issuer.apiUrl, audience: 'localhost', maxTokenBytes: 1024, strategyName: 'hanko-capped' }),
       [ProtectedController],
     );
   });

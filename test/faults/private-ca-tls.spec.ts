@@ -3,9 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HankoAuthModule, type HankoKeyOptions } from '../../src/index.js';
+import type { HankoKeyOptions } from '../../src/index.js';
 import { HankoTestIssuer } from '../../src/testing/index.js';
-import { call, startApp } from '../support/app.factory.js';
+import { GUARDS, call, hankoAuth, startApp } from '../support/app.factory.js';
 import { ProtectedController } from '../support/test.controllers.js';
 
 /** A private CA and a server certificate for 127.0.0.1, as a self-hosted Hanko behind an internal CA would have. */
@@ -52,28 +52,28 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('self-hosted Hanko behind a private CA', () => {
-  const boot = (keys: HankoKeyOptions) =>
-    startApp(
-      'express',
-      [HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', keys: { fetchTimeout: 2, ...keys } })],
-      [ProtectedController],
-    );
+describe.each(GUARDS)('through %s', (guard) => {
+  describe('self-hosted Hanko behind a private CA', () => {
+    const boot = (keys: HankoKeyOptions) =>
+      startApp('express', hankoAuth(guard, { apiUrl: issuer.apiUrl, audience: 'localhost', keys: { fetchTimeout: 2, ...keys } }), [
+        ProtectedController,
+      ]);
 
-  it('never skips TLS verification: an untrusted certificate means 503, not acceptance', async () => {
-    expect(issuer.apiUrl).toMatch(/^https:/);
-    const app = await boot({ prefetch: false });
-    const res = await call(app.url, '/protected', { token: issuer.sign() });
-    expect(res.status).toBe(503);
-    expect(app.logger.text()).toMatch(
-      /key endpoint: endpoint unreachable \((SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT)/,
-    );
-    await app.app.close();
-  });
+    it('never skips TLS verification: an untrusted certificate means 503, not acceptance', async () => {
+      expect(issuer.apiUrl).toMatch(/^https:/);
+      const app = await boot({ prefetch: false });
+      const res = await call(app.url, '/protected', { token: issuer.sign() });
+      expect(res.status).toBe(503);
+      expect(app.logger.text()).toMatch(
+        /key endpoint: endpoint unreachable \((SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT)/,
+      );
+      await app.app.close();
+    });
 
-  it('trusts the private CA given as keys.ca', async () => {
-    const app = await boot({ ca });
-    expect((await call(app.url, '/protected', { token: issuer.sign() })).status).toBe(200);
-    await app.app.close();
+    it('trusts the private CA given as keys.ca', async () => {
+      const app = await boot({ ca });
+      expect((await call(app.url, '/protected', { token: issuer.sign() })).status).toBe(200);
+      await app.app.close();
+    });
   });
 });

@@ -73,7 +73,12 @@ describe('HankoHealthIndicator (@nestjs/terminus)', () => {
   it('is down with no keys at all when Hanko was never reachable', async () => {
     const down = await HankoTestIssuer.start({ modulusLength: 2048 });
     await down.close();
-    const cold = await startApp('express', [HankoAuthModule.forRoot({ apiUrl: down.apiUrl, audience: 'localhost' }), HealthModule], []);
+    // A second app next to the spec's own: Passport's one strategy table needs another name.
+    const cold = await startApp(
+      'express',
+      [HankoAuthModule.forRoot({ apiUrl: down.apiUrl, audience: 'localhost', strategyName: 'hanko-cold' }), HealthModule],
+      [],
+    );
     await cold.app.get(HankoKeySource).refresh();
     const res = await call<HealthBody>(cold.url, '/health');
     expect(res.status).toBe(503);

@@ -36,10 +36,12 @@ beforeAll(async () => {
         'express',
         [
           CacheModule.register({ isGlobal: true, stores: [createKeyv(redis.url)] }),
+          // Two instances in one process share Passport's strategy table: one name each.
           HankoAuthModule.forRoot({
             apiUrl: issuer.apiUrl,
             audience: 'localhost',
             revocation: { cacheTtl: 1, sharedCache: true, sharedSecret: SECRET },
+            strategyName: `hanko-${i}`,
           }),
         ],
         [ProtectedController],

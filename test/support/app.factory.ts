@@ -1,13 +1,42 @@
 import 'reflect-metadata';
-import type { DynamicModule, INestApplication, LoggerService, Type } from '@nestjs/common';
+import { Module, type DynamicModule, type INestApplication, type LoggerService, type Type } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { HankoGuard } from '../../src/index.js';
+import { HankoAuthModule, HankoGuard } from '../../src/index.js';
 import { HankoKeySource } from '../../src/keys/hanko-key.source.js';
 
 export type AdapterName = 'express' | 'fastify';
 export const ADAPTERS: AdapterName[] = ['express', 'fastify'];
+
+/** The two doors into the same checks: the module's own guard, and Passport's with the module's strategy. */
+export type GuardName = 'HankoGuard' | "AuthGuard('hanko')";
+export const GUARDS: GuardName[] = ['HankoGuard', "AuthGuard('hanko')"];
+/** Every adapter through every door, for describe.each: `[adapter, guard]`. */
+export const DOORS: [AdapterName, GuardName][] = ADAPTERS.flatMap((adapter) =>
+  GUARDS.map((guard): [AdapterName, GuardName] => [adapter, guard]),
+);
+
+@Module({})
+class PassportGlobalGuardModule {
+  static forStrategy(name: string): DynamicModule {
+    return { module: PassportGlobalGuardModule, providers: [{ provide: APP_GUARD, useClass: AuthGuard(name) }] };
+  }
+}
+
+/**
+ * HankoAuthModule.forRoot(options) with `guard` as the app's global guard: HankoGuard as the module
+ * registers it, or @nestjs/passport's AuthGuard(strategyName) instead (HankoGuard then not global).
+ */
+export function hankoAuth(guard: GuardName, options: Parameters<typeof HankoAuthModule.forRoot>[0]): Array<DynamicModule | Type> {
+  if (guard === 'HankoGuard') return [HankoAuthModule.forRoot(options)];
+  return [
+    HankoAuthModule.forRoot({ ...options, globalGuard: false }),
+    PassportGlobalGuardModule.forStrategy(options.strategyName ?? 'hanko'),
+  ];
+}
 
 /** Collects every log line so tests can assert on them (and that no token ever appears). */
 export class CapturingLogger implements LoggerService {

@@ -1,4 +1,5 @@
-import { Controller, Get, Module, type DynamicModule } from '@nestjs/common';
+import { Controller, Get, Module, UseGuards, type DynamicModule } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
 import { CurrentUser, HankoAuthModule, Public, type HankoAuthOptions, type HankoUser } from 'nestjs-hanko-auth';
 
 @Controller()
@@ -12,6 +13,14 @@ export class AppController {
   @Get('me')
   me(@CurrentUser() user: HankoUser): HankoUser {
     return user;
+  }
+
+  /** Passport's door, as a Nest team writes it: @Public() for HankoGuard, AuthGuard('hanko') decides. */
+  @Public()
+  @UseGuards(AuthGuard('hanko'))
+  @Get('passport')
+  passport(@CurrentUser() user: HankoUser): { id: string } {
+    return { id: user.id };
   }
 }
 

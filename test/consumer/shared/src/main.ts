@@ -76,6 +76,16 @@ async function main(): Promise<number> {
     const me = await call(url, '/me', token);
     check('me 200 with user id', me.status === 200 && me.body?.id === sub, { expectedId: sub, ...me });
 
+    const viaPassport = await call(url, '/passport', token);
+    check('AuthGuard(hanko) 200 with user id', viaPassport.status === 200 && viaPassport.body?.id === sub, viaPassport);
+    const forged = `${token.slice(0, token.lastIndexOf('.'))}.${'A'.repeat(342)}`;
+    const refusedViaPassport = await call(url, '/passport', forged);
+    check(
+      'AuthGuard(hanko) 401 with challenge',
+      refusedViaPassport.status === 401 && /error_description="invalid signature"/.test(refusedViaPassport.wwwAuthenticate ?? ''),
+      refusedViaPassport,
+    );
+
     const openWithToken = await call(url, '/', token);
     check('public sees user', openWithToken.status === 200 && openWithToken.body?.user === sub, openWithToken);
   } finally {

@@ -90,6 +90,12 @@ export async function startApp(
   app.useLogger(logger);
   await setup?.(app);
   await app.listen(0, '127.0.0.1');
+  // Client and app share one event loop here. When the machine stalls it (RSA-4096 signing, GC) for
+  // longer than Node's 5 s keep-alive timeout, the client may send its next request on a socket whose
+  // server-side timer is already overdue: the server then closes it with that request unread
+  // (ECONNRESET, "fetch failed"). A long server timeout keeps such stalls from turning into resets.
+  const server = app.getHttpServer() as { keepAliveTimeout: number };
+  server.keepAliveTimeout = 60_000;
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return { app, logger, url, lines: () => logger.lines };
 }

@@ -31,6 +31,8 @@ describe.each(ADAPTERS)('instant revocation from webhooks over %s', (adapter) =>
           audience: 'localhost',
           revocation: { cacheTtl: 300 },
           webhooks: { path: '/hooks/hanko' },
+          // Two apps at once in one process: Passport's one strategy table needs a name for each.
+          strategyName: 'hanko-polling',
         }),
       ],
       [ProtectedController],

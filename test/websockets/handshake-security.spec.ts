@@ -71,7 +71,12 @@ describe.each(ADAPTERS)('socket.io handshakes over %s', (adapter) => {
   const sockets: Socket[] = [];
   beforeAll(async () => {
     app = await startApp(adapter, [hankoModule(), GatewaysModule], []);
-    partnerApp = await startApp(adapter, [hankoModule({ websocket: { allowedOrigins: [PARTNER] } }), GatewaysModule], []);
+    // Two apps at once in one process: Passport's one strategy table needs a name for each.
+    partnerApp = await startApp(
+      adapter,
+      [hankoModule({ websocket: { allowedOrigins: [PARTNER] }, strategyName: 'hanko-partner' }), GatewaysModule],
+      [],
+    );
   });
   afterEach(() => sockets.splice(0).forEach((socket) => socket.disconnect()));
   afterAll(async () => {

@@ -35,7 +35,8 @@ interface StrategyActions {
 
 export type HankoFailure = 'missing' | HankoTokenRefusal | HankoUpstreamUnavailable;
 /** A user comes with the kid of the key that verified it: a kept outcome stands only while that key is usable. */
-export type HankoOutcome = { user: HankoUser; kid: string; failure?: undefined } | { user?: undefined; failure: HankoFailure };
+export type HankoOutcome =
+  { user: HankoUser; kid: string; keepUntilMs: number; failure?: undefined } | { user?: undefined; failure: HankoFailure };
 
 /**
  * Request in, outcome out: extract, pre-check, cached verification or passport-jwt, session policy.
@@ -70,15 +71,12 @@ export class HankoAuthenticator {
   authenticate(request: HankoRequest): HankoOutcome | Promise<HankoOutcome> {
     const done = request[HANKO_OUTCOME] as HankoOutcome | Promise<HankoOutcome> | undefined;
     if (done !== undefined) {
-      // Like a token-cache hit, a kept user counts only while its key is usable: a WebSocket
-      // connection's request outlives key rotations and a key set gone stale past staleIfError.
-      // And only while Hanko has not told us the session ended (a WebSocket's next message is refused).
-      if (
-        done instanceof Promise ||
-        done.user === undefined ||
-        (this.keys.currentKey(done.kid) !== undefined && !this.revoked.isRevoked(done.user))
-      )
-        return done;
+      // A kept outcome may be asked for many times: a WebSocket connection's request, or whatever
+      // an app hands either door (a socket.io handshake, a subscription's context `req`). A user
+      // counts only while it holds (see stillHolds); a refusal stands for good (the credential cannot
+      // change); a Hanko outage does not: the next call asks again instead of failing until reconnect.
+      if (done instanceof Promise) return done;
+      if (done.user === undefined ? !(done.failure instanceof HankoUpstreamUnavailable) : this.stillHolds(done)) return done;
       this.forget(request);
     }
     const outcome = this.run(request);
@@ -86,11 +84,20 @@ export class HankoAuthenticator {
     // Registered before anyone else can await it, so the settled value is in place for the handler.
     if (outcome instanceof Promise) {
       void outcome.then((settled) => {
-        // Unless the guard dropped it meanwhile (a WebSocket recheck): never resurrect an old outcome.
+        // Unless it was dropped meanwhile (a recheck): never resurrect an old outcome.
         if (request[HANKO_OUTCOME] === outcome) request[HANKO_OUTCOME] = settled;
       });
     }
     return outcome;
+  }
+
+  /**
+   * Until exp (then the token is verified again, and refused once expired beyond the clock
+   * tolerance), with revocation on for at most cacheTtl (a revoked session stops within that time,
+   * as over HTTP), while its key is usable (rotation, staleIfError), and until a webhook revokes it.
+   */
+  private stillHolds(kept: { user: HankoUser; kid: string; keepUntilMs: number }): boolean {
+    return kept.keepUntilMs > Date.now() && this.keys.currentKey(kept.kid) !== undefined && !this.revoked.isRevoked(kept.user);
   }
 
   private run(request: HankoRequest): HankoOutcome | Promise<HankoOutcome> {
@@ -160,7 +167,11 @@ export class HankoAuthenticator {
     // (logout, revoke, user deleted) is refused at once instead of until its exp. A local lookup.
     if (this.revoked.isRevoked(user)) return this.failed(new HankoTokenRefusal('session revoked'));
     request.user = user;
-    return { user, kid };
+    // How long this outcome may be kept on a long-lived request object (see stillHolds).
+    const revocation = this.config.revocation;
+    const expiresAtMs = user.claims.exp * 1000;
+    const keepUntilMs = revocation === false ? expiresAtMs : Math.min(expiresAtMs, Date.now() + revocation.cacheTtl * 1000);
+    return { user, kid, keepUntilMs };
   }
 
   /** Drops the outcome kept on a request (and the user it put there), so the next call authenticates anew. */

@@ -3,14 +3,12 @@ import { Reflector } from '@nestjs/core';
 import { HankoAuthConfig } from './hanko-auth.config.js';
 import { getHankoRequest, getHankoResponse, type HankoRequest } from './context/hanko-request.context.js';
 import { setHankoHeaders } from './context/hanko-request.types.js';
-import { HANKO_RECHECK_AT } from './context/hanko-request.slots.js';
 import { getHankoWsRequest, wsConnectionContext } from './context/hanko-ws.context.js';
 import { HANKO_PUBLIC_KEY } from './decorators/public.decorator.js';
 import { HANKO_REQUIREMENTS_KEY, type HankoRequirement } from './decorators/require.decorator.js';
 import { HankoForbiddenException } from './errors/hanko-forbidden.exception.js';
 import { withGraphqlExtensions } from './errors/hanko-graphql.error.js';
 import { exceptionForFailure } from './errors/hanko-failure.exception.js';
-import { HankoUpstreamUnavailable } from './errors/hanko-refusal.reason.js';
 import { toTransportException } from './errors/hanko-transport.exception.js';
 import { HankoUnauthorizedException } from './errors/hanko-unauthorized.exception.js';
 import { HankoUnavailableException } from './errors/hanko-unavailable.exception.js';
@@ -53,10 +51,9 @@ export class HankoGuard implements CanActivate {
       if (isPublic && requirements.length === 0) return true;
       return this.reject(context, this.refuse(context, 'missing'));
     }
-    // A GraphQL context's `req` is whatever the app put there, e.g. a subscription connection's
-    // context that lives as long as the socket: treat it like a WebSocket request.
-    const transport = context.getType<string>();
-    const outcome = this.authenticate(request, transport === 'ws' || transport === 'graphql');
+    // The authenticator keeps the outcome on the request for as long as it stays true (a WebSocket
+    // connection's request, or an app's GraphQL context `req`, may be asked many times).
+    const outcome = this.authenticator.authenticate(request);
     return outcome instanceof Promise
       ? outcome.then((settled) => this.decide(context, settled, isPublic, requirements))
       : this.decide(context, outcome, isPublic, requirements);
@@ -100,7 +97,7 @@ export class HankoGuard implements CanActivate {
     // message does, so an override that reads the token elsewhere holds for the handshake too.
     getHankoWsRequest(client, upgradeRequest);
     const request = this.getRequest(wsConnectionContext(client, this.constructor as Type));
-    const outcome: HankoOutcome = request === undefined ? { failure: 'missing' } : await this.authenticate(request, true);
+    const outcome: HankoOutcome = request === undefined ? { failure: 'missing' } : await this.authenticator.authenticate(request);
     if (outcome.user === undefined) throw await toTransportException('ws', this.exceptionFor(outcome.failure));
     return outcome.user;
   }
@@ -140,43 +137,6 @@ export class HankoGuard implements CanActivate {
   /** The request to authenticate (HTTP, GraphQL, WebSocket), or undefined for a context this guard cannot read. */
   protected getRequest(context: ExecutionContext): HankoRequest | undefined {
     return getHankoRequest(context);
-  }
-
-  /**
-   * The authenticator's outcome, kept on the request. An HTTP request lives for one call; a
-   * WebSocket connection's request (and whatever an app puts in a GraphQL context's `req`) may live
-   * as long as a connection, so what is kept must stay true:
-   * a user until their token's `exp` (then it is verified again, and refused once expired beyond
-   * the clock tolerance) and, with revocation on, for at most `revocation.cacheTtl` (so a revoked
-   * session stops within that time, as over HTTP); a refusal for good (the handshake cannot
-   * change); a Hanko outage not at all (the next message asks again instead of failing until reconnect).
-   */
-  private authenticate(request: HankoRequest, longLived: boolean): HankoOutcome | Promise<HankoOutcome> {
-    // An HTTP request lives for one call: nothing to recheck, and no bookkeeping on its object.
-    if (!longLived) return this.authenticator.authenticate(request);
-    const recheckAt = request[HANKO_RECHECK_AT] as number | undefined;
-    if (recheckAt !== undefined && recheckAt <= Date.now()) this.forgetOutcome(request);
-    const outcome = this.authenticator.authenticate(request);
-    return outcome instanceof Promise ? outcome.then((settled) => this.keep(request, settled)) : this.keep(request, outcome);
-  }
-
-  private keep(request: HankoRequest, outcome: HankoOutcome): HankoOutcome {
-    if (outcome.failure instanceof HankoUpstreamUnavailable) this.forgetOutcome(request);
-    else if (outcome.user !== undefined && request[HANKO_RECHECK_AT] === undefined)
-      request[HANKO_RECHECK_AT] = this.recheckAt(outcome.user);
-    return outcome;
-  }
-
-  /** Drops a kept outcome, so the request is authenticated again. */
-  private forgetOutcome(request: HankoRequest): void {
-    this.authenticator.forget(request);
-    delete request[HANKO_RECHECK_AT];
-  }
-
-  private recheckAt(user: HankoUser): number {
-    const expiry = user.claims.exp * 1000;
-    const revocation = this.config.revocation;
-    return revocation === false ? expiry : Math.min(expiry, Date.now() + revocation.cacheTtl * 1000);
   }
 
   /** The exception for a refused request; the challenge headers are written to the response here. */

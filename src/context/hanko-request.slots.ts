@@ -12,8 +12,6 @@ export const HANKO_OUTCOME = Symbol('nestjs-hanko-auth:outcome');
 export const HANKO_TOKEN = Symbol('nestjs-hanko-auth:token');
 /** Marks the request built from a WebSocket handshake: its cookie counts only from an allowed origin. */
 export const HANKO_HANDSHAKE = Symbol('nestjs-hanko-auth:handshake');
-/** When a kept outcome must be checked again (ms): what lets a WebSocket connection reuse one safely. */
-export const HANKO_RECHECK_AT = Symbol('nestjs-hanko-auth:recheck-at');
 
 /** The user this request was authenticated as, once the outcome is settled; undefined otherwise. */
 export function authenticatedUser(request: Record<symbol, unknown> | undefined): HankoUser | undefined {

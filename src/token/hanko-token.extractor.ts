@@ -65,7 +65,7 @@ export class HankoTokenExtractor {
     // Cross-site WebSocket hijacking: a browser attaches the cookie to a handshake any page opens.
     if (
       token !== undefined &&
-      request[HANKO_HANDSHAKE] === true &&
+      (request[HANKO_HANDSHAKE] === true || isWebSocketUpgrade(request.headers)) &&
       !isHandshakeOriginAllowed(request.headers ?? {}, this.config.websocket.allowedOrigins)
     ) {
       throw new HankoTokenRefusal('origin not allowed');
@@ -92,6 +92,15 @@ function readCookie(header: string, name: string): string | undefined {
     found = value;
   }
   return found;
+}
+
+/**
+ * A WebSocket upgrade, whoever built the carrier: an app's own `getRequest()` (a socket.io
+ * handshake, a graphql-ws connection's request) never passes through our handshake marker.
+ */
+function isWebSocketUpgrade(headers: HankoTokenCarrier['headers']): boolean {
+  const upgrade = headers?.upgrade;
+  return headers?.['sec-websocket-key'] !== undefined || (typeof upgrade === 'string' && upgrade.toLowerCase() === 'websocket');
 }
 
 /** How many Authorization headers arrived, from Node's raw header list (1 when it is not known). */

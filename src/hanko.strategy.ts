@@ -90,8 +90,9 @@ export class HankoStrategy extends PassportStrategy(passportJwt.Strategy) {
       // With validate() called at once rather than awaited as the mixin's callback does: a new token
       // signed by a cached key is then verified in one synchronous call, and HankoGuard answers it
       // without a promise. Same-process A/B on this miss path (RSA-2048): the awaited callback cost
-      // 2-5 % more CPU per request. Set on this attempt only (passport-jwt 4.0.1 reads `_verify` per
-      // attempt); Passport's door keeps the mixin's callback.
+      // 2-5 % more CPU per request. passport-jwt 4.0.1 reads `_verify` per attempt. Every verification
+      // comes here, through either door: Passport's door runs the same authenticator, which runs this
+      // strategy on a carrier.
       (this as unknown as { _verify: VerifyCallback })._verify = this.verifyAtOnce;
       return super.authenticate(request as never, options);
     }

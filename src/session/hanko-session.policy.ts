@@ -2,7 +2,7 @@ import { HankoTokenRefusal } from '../errors/hanko-refusal.reason.js';
 import type { HankoEmailClaim, HankoSessionClaims, HankoUser } from './hanko-user.js';
 
 /** Hanko's webhook JWTs use this subject: signed with the session keys and audience, yet no session. */
-const WEBHOOK_SUBJECT = 'hanko webhooks';
+export const WEBHOOK_SUBJECT = 'hanko webhooks';
 
 /**
  * What makes a verified JWT a live Hanko session rather than any token Hanko ever signed.

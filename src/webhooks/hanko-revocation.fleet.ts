@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { HankoAuthConfig } from '../hanko-auth.config.js';
 import { HankoConfigurationError } from '../errors/hanko-configuration.error.js';
+import { boundedMark } from './hanko-revocation.policy.js';
 import { HankoRevocationMarks, type HankoRevocationMark } from './hanko-revocation.marks.js';
 
 /** What we use of a node-redis client; typed here so our .d.ts never names the optional peer. */
@@ -99,24 +100,24 @@ export class HankoRevocationFleet implements OnApplicationBootstrap, OnModuleDes
 
   private async write(marks: HankoRevocationMark[]): Promise<void> {
     const publisher = this.publisher!;
-    const members = marks.flatMap((mark) => [String(mark.until), encode(mark)]);
-    const longest = String(Math.ceil(Math.max(...marks.map((mark) => mark.until))));
+    // A loop, not Math.max(...marks): spreading ~125k arguments throws, and a busy app reaches that.
+    let longest = 0;
+    for (const mark of marks) longest = Math.max(longest, mark.until);
     const messages: string[] = [];
-    for (let i = 0; i < marks.length; i += BATCH)
-      messages.push(
-        marks
-          .slice(i, i + BATCH)
-          .map(encode)
-          .join('\n'),
-      );
+    const additions: string[][] = [];
+    for (let i = 0; i < marks.length; i += BATCH) {
+      const batch = marks.slice(i, i + BATCH);
+      messages.push(batch.map(encode).join('\n'));
+      additions.push(['ZADD', this.key, ...batch.flatMap((mark) => [String(mark.until), encode(mark)])]);
+    }
     // One pipeline, the messages first (what running instances wait for), then the set new ones load.
     // Expired marks leave the set here; the whole key goes when its longest mark would have (GT/NX: Redis 7).
     await Promise.all([
       ...messages.map((message) => publisher.sendCommand(['PUBLISH', this.key, message])),
-      publisher.sendCommand(['ZADD', this.key, ...members]),
+      ...additions.map((command) => publisher.sendCommand(command)),
       publisher.sendCommand(['ZREMRANGEBYSCORE', this.key, '-inf', String(Date.now())]),
-      publisher.sendCommand(['PEXPIREAT', this.key, longest, 'GT']),
-      publisher.sendCommand(['PEXPIREAT', this.key, longest, 'NX']),
+      publisher.sendCommand(['PEXPIREAT', this.key, String(Math.ceil(longest)), 'GT']),
+      publisher.sendCommand(['PEXPIREAT', this.key, String(Math.ceil(longest)), 'NX']),
     ]);
   }
 
@@ -143,7 +144,9 @@ export class HankoRevocationFleet implements OnApplicationBootstrap, OnModuleDes
 
   private accept(member: string): void {
     const mark = decode(member);
-    if (mark !== undefined) this.marks.add(mark);
+    const webhooks = this.config.webhooks;
+    if (mark === undefined || webhooks === false) return;
+    this.marks.add(boundedMark(mark, { sessionLifespan: webhooks.sessionLifespan, clockTolerance: this.config.clockTolerance }));
   }
 
   private down(): void {

@@ -39,3 +39,15 @@ export function revocationFor(event: HankoEvent, timing: RevocationTiming, now =
   }
   return undefined;
 }
+
+/**
+ * A mark as far as this instance will honour it, whoever made it: Redis is shared, not trusted to
+ * stretch anything. No mark outlasts the longest a session token issued now could live, and a user
+ * mark never reaches tokens issued after now (a forged one would lock that user out for good).
+ */
+export function boundedMark(mark: HankoRevocationMark, timing: RevocationTiming, now = Date.now()): HankoRevocationMark {
+  const until = Math.min(mark.until, now + timing.sessionLifespan * 1000 + 1000 + timing.clockTolerance * 1000);
+  return mark.kind === 'session'
+    ? { ...mark, until }
+    : { ...mark, until, before: Math.min(mark.before, Math.floor(now / 1000) + timing.clockTolerance) };
+}

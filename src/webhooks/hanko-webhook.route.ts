@@ -32,9 +32,13 @@ export class HankoWebhookRoute implements OnModuleInit {
     }
     const limit = this.config.webhooks.maxBodyBytes;
     adapter.post(this.config.webhooks.path, (request: RouteRequest, response: unknown) => {
-      void this.handle(request, limit).then((answer) => {
-        adapter.reply(response, answer.body, answer.status);
-      });
+      // Never an unhandled rejection, and always an answer: Hanko would otherwise wait out its 10 s.
+      void this.handle(request, limit)
+        .catch(() => ({ status: 400, body: { error: 'unreadable delivery' } }))
+        .then((answer) => {
+          adapter.reply(response, answer.body, answer.status);
+        })
+        .catch(() => this.logger.debug('webhooks: could not answer a delivery (connection gone)'));
     });
   }
 

@@ -3,12 +3,10 @@ import jsonwebtoken from 'jsonwebtoken';
 import { HankoAuthConfig } from '../hanko-auth.config.js';
 import { HankoTokenRefusal, HankoUpstreamUnavailable } from '../errors/hanko-refusal.reason.js';
 import { HankoKeySource } from '../keys/hanko-key.source.js';
-import { freezeClaims } from '../session/hanko-session.policy.js';
+import { freezeClaims, WEBHOOK_SUBJECT } from '../session/hanko-session.policy.js';
 import { precheckToken } from '../token/hanko-token.precheck.js';
 import type { HankoEvent, HankoEventName } from './hanko-webhook.events.js';
 
-/** Hanko signs every webhook with this subject (and never a session token). */
-const WEBHOOK_SUBJECT = 'hanko webhooks';
 /** Event names as Hanko writes them; anything else is not worth a signature check. */
 const EVENT_NAME = /^[a-z]+(\.[a-z_]+){0,5}$/;
 

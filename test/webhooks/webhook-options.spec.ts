@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { HankoConfigurationError, OnHankoEvent, type HankoAuthOptions, type HankoEvent, type HankoEventFor } from '../../src/index.js';
 import { HankoAuthConfig } from '../../src/hanko-auth.config.js';
 import { HankoRevocationMarks } from '../../src/webhooks/hanko-revocation.marks.js';
-import { revocationFor } from '../../src/webhooks/hanko-revocation.policy.js';
+import { boundedMark, revocationFor } from '../../src/webhooks/hanko-revocation.policy.js';
 import { eventMatches } from '../../src/webhooks/hanko-webhook.events.js';
 import type { HankoUser } from '../../src/session/hanko-user.js';
 
@@ -89,6 +89,18 @@ describe('revocation marks', () => {
     });
     expect(revocationFor({ event: 'session.create.flow', data: { id: 's' }, issuedAt } as HankoEvent, timing)).toBeUndefined();
     expect(revocationFor({ event: 'user.delete', data: {}, issuedAt } as unknown as HankoEvent, timing)).toBeUndefined();
+  });
+
+  it('a mark from Redis is honoured no further than a real one could reach (whoever can write Redis cannot lock a user out for good)', () => {
+    const timing = { sessionLifespan: 3600, clockTolerance: 30 };
+    const now = 1_700_000_000_000;
+    const forgedSession = { kind: 'session' as const, id: 's', until: 1e15 };
+    expect(boundedMark(forgedSession, timing, now)).toEqual({ kind: 'session', id: 's', until: now + 3_631_000 });
+    const forgedUser = { kind: 'user' as const, id: 'u', before: 1e12, until: 1e15 };
+    expect(boundedMark(forgedUser, timing, now)).toEqual({ kind: 'user', id: 'u', before: 1_700_000_030, until: now + 3_631_000 });
+    // What a real webhook produces is left as it is.
+    const real = { kind: 'user' as const, id: 'u', before: 1_699_999_990, until: now + 3_000_000 };
+    expect(boundedMark(real, timing, now)).toEqual(real);
   });
 });
 

@@ -18,7 +18,15 @@ async function guardFrom(dir) {
   const { HankoAuthModule, HankoGuard } = await import(`../${dir}/index.js`);
   const { HankoKeySource } = await import(`../${dir}/keys/hanko-key.source.js`);
   const app = await NestFactory.createApplicationContext(
-    HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: 'localhost', tokenCache: false, globalGuard: false }),
+    // Two builds in one process share Passport's one strategy table: this build registers under its
+    // own name (an older build knows no strategyName and would refuse the option).
+    HankoAuthModule.forRoot({
+      apiUrl: issuer.apiUrl,
+      audience: 'localhost',
+      tokenCache: false,
+      globalGuard: false,
+      ...(dir === 'dist' ? { strategyName: 'hanko-ab' } : {}),
+    }),
     { logger: ['error'] },
   );
   await app.get(HankoKeySource, { strict: false }).refresh();

@@ -46,7 +46,14 @@ function heapUsed() {
 const contexts = [];
 async function authenticatorWith(options) {
   const context = await NestFactory.createApplicationContext(
-    HankoAuthModule.forRoot({ apiUrl: issuer.apiUrl, audience: AUDIENCE, globalGuard: false, ...options }),
+    // Several modules in one process: Passport's one strategy table needs a name for each.
+    HankoAuthModule.forRoot({
+      apiUrl: issuer.apiUrl,
+      audience: AUDIENCE,
+      globalGuard: false,
+      strategyName: `hanko-heap-${contexts.length}`,
+      ...options,
+    }),
     { logger: ['error', 'warn'] },
   );
   contexts.push(context);

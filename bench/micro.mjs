@@ -94,9 +94,12 @@ async function run() {
     const { HankoAuthModule: ModuleB } = await import(pathToFileURL(join(dir, 'index.js')).href);
     const { HankoAuthenticator: AuthenticatorB } = await import(pathToFileURL(join(dir, 'hanko.authenticator.js')).href);
     const contextFor = async (extra) => {
-      const context = await NestFactory.createApplicationContext(ModuleB.forRoot({ ...hankoOptions, ...extra }), {
-        logger: ['error', 'warn'],
-      });
+      const context = await NestFactory.createApplicationContext(
+        ModuleB.forRoot({ ...hankoOptions, ...extra, strategyName: `hanko-b-${contexts.length}` }),
+        {
+          logger: ['error', 'warn'],
+        },
+      );
       contexts.push(context);
       return context.get(AuthenticatorB, { strict: false });
     };
@@ -176,9 +179,12 @@ async function run() {
   class Controller {}
   Controller.prototype.handler = handler;
   const guard = await (async () => {
-    const context = await NestFactory.createApplicationContext(HankoAuthModule.forRoot({ ...hankoOptions, globalGuard: true }), {
-      logger: ['error', 'warn'],
-    });
+    const context = await NestFactory.createApplicationContext(
+      HankoAuthModule.forRoot({ ...hankoOptions, globalGuard: true, strategyName: 'hanko-guard' }),
+      {
+        logger: ['error', 'warn'],
+      },
+    );
     contexts.push(context);
     return context.get(HankoGuard, { strict: false });
   })();

@@ -1,16 +1,8 @@
+import type { HankoWebhookSession } from '../webhooks/hanko-webhook.events.js';
 import type { HankoTestIssuer, SignOptions } from './hanko-test-issuer.js';
 
 /** A Hanko session as `data` of session events, e.g. from `sessionOf(token)`. */
-export interface HankoTestSession {
-  id: string;
-  user_id: string;
-  user_agent?: string;
-  ip_address?: string;
-  created_at?: string;
-  updated_at?: string;
-  expires_at?: string;
-  last_used?: string;
-}
+export type HankoTestSession = HankoWebhookSession;
 
 export interface HankoWebhookTokenOptions extends SignOptions {
   /** Claims to add or override (`undefined` removes one), e.g. `{ exp: … }` for an expired delivery. */

@@ -79,11 +79,6 @@ export class HankoCircuitBreaker {
     });
   }
 
-  /** Whether the endpoint is considered down (for tests and health reporting). */
-  get isFailing(): boolean {
-    return this.failing;
-  }
-
   private send<T>(call: () => Promise<T>, probe: boolean): Promise<T> {
     if (this.inFlight++ === 0) this.lastProgressAt = Date.now();
     return call().then(

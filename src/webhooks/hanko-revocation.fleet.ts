@@ -48,10 +48,6 @@ export class HankoRevocationFleet implements OnApplicationBootstrap, OnModuleDes
     this.key = `nestjs-hanko-auth:revoked:${createHash('sha256').update(config.apiUrl).digest('hex').slice(0, 12)}`;
   }
 
-  get enabled(): boolean {
-    return this.config.webhooks !== false && this.config.webhooks.redis !== undefined;
-  }
-
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.webhooks === false || this.config.webhooks.redis === undefined) return;
     let createClient: (options: object) => RedisConnection;

@@ -1,28 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { TestingModule } from '@nestjs/testing';
-import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
-import { HankoAuthModule, HankoGuard, type HankoUser } from '../../src/index.js';
+import { HankoAuthModule, HankoGuard } from '../../src/index.js';
 import { HankoTestIssuer } from '../../src/testing/index.js';
 import { bootGuard } from '../support/app.factory.js';
+import { bearerHttpContext as httpContext } from '../support/http-context.js';
 
 /**
  * Nest skips its awaits when a guard returns a plain boolean. The guard keeps that promise-free
  * answer for every token a cached key can verify, cached or not; only a wait on Hanko is a promise.
  */
-class RouteController {
-  handle(this: void) {}
-}
-
 let issuer: HankoTestIssuer;
 let moduleRef: TestingModule;
 let guard: HankoGuard;
-
-function httpContext(token: string) {
-  const request: { headers: Record<string, string>; user?: HankoUser } = { headers: { authorization: `Bearer ${token}` } };
-  const context = new ExecutionContextHost([request, { setHeader() {} }], RouteController, RouteController.prototype.handle);
-  context.setType('http');
-  return { request, context };
-}
 
 beforeAll(async () => {
   issuer = await HankoTestIssuer.start({ audience: ['app.example.com'] });

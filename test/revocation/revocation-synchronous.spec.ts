@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { TestingModule } from '@nestjs/testing';
-import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
-import { HankoAuthModule, HankoGuard, type HankoUser } from '../../src/index.js';
+import { HankoAuthModule, HankoGuard } from '../../src/index.js';
 import { HankoAuthenticator } from '../../src/hanko.authenticator.js';
 import { HankoTestIssuer } from '../../src/testing/index.js';
 import { bootGuard } from '../support/app.factory.js';
+import { bearerHttpContext as httpContext } from '../support/http-context.js';
 import { claimsOf } from '../support/token.forge.js';
 
 const sessionOf = (token: string) => claimsOf(token).session_id as string;
@@ -13,20 +13,9 @@ const sessionOf = (token: string) => claimsOf(token).session_id as string;
  * With revocation on, a session whose answer is cached in this process costs no promise, like a
  * token-cache hit: "revocation on, all answers cached" must run at the speed of revocation off.
  */
-class RouteController {
-  handle(this: void) {}
-}
-
 let issuer: HankoTestIssuer;
 let moduleRef: TestingModule;
 let guard: HankoGuard;
-
-function httpContext(token: string) {
-  const request: { headers: Record<string, string>; user?: HankoUser } = { headers: { authorization: `Bearer ${token}` } };
-  const context = new ExecutionContextHost([request, { setHeader() {} }], RouteController, RouteController.prototype.handle);
-  context.setType('http');
-  return { request, context };
-}
 
 beforeAll(async () => {
   issuer = await HankoTestIssuer.start({ modulusLength: 2048 });

@@ -49,6 +49,7 @@ export class HankoAuthConfig {
         readonly maxEntries: number;
         readonly probeInterval: number;
         readonly maxConcurrentCalls: number;
+        readonly failureThreshold: number;
       }
     | false;
 
@@ -122,6 +123,7 @@ export class HankoAuthConfig {
         'maxEntries',
         'probeInterval',
         'maxConcurrentCalls',
+        'failureThreshold',
       ]);
       const r = HANKO_DEFAULTS.revocation;
       const sharedCache = bool('revocation.sharedCache', revocation.sharedCache, r.sharedCache);
@@ -133,6 +135,7 @@ export class HankoAuthConfig {
         maxEntries: integer('revocation.maxEntries', revocation.maxEntries, r.maxEntries, 1, 10_000_000),
         probeInterval: seconds('revocation.probeInterval', revocation.probeInterval, r.probeInterval, 0.1, 3600),
         maxConcurrentCalls: integer('revocation.maxConcurrentCalls', revocation.maxConcurrentCalls, r.maxConcurrentCalls, 1, 10_000),
+        failureThreshold: integer('revocation.failureThreshold', revocation.failureThreshold, r.failureThreshold, 1, 1_000),
       };
       if (this.revocation.sharedCache && this.revocation.cacheTtl === 0) {
         throw new HankoConfigurationError('revocation.cacheTtl', 'must be above 0 with sharedCache (a store keeps a TTL of 0 forever)');

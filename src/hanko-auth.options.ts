@@ -43,8 +43,10 @@ export interface HankoRevocationOptions {
   sharedSecret?: string | Buffer;
   /** Most sessions remembered in memory (default 10000). */
   maxEntries?: number;
-  /** While Hanko's /sessions/validate is failing: seconds between two probes; others get 503 at once (default 5). */
+  /** While the breaker is open: seconds between two probes; others get 503 at once (default 5). */
   probeInterval?: number;
+  /** Failed calls in a row (timeout, connection error, 5xx, 408, 429) that open the breaker (default 3); 4xx never do. */
+  failureThreshold?: number;
   /** Most calls to /sessions/validate in flight at once; beyond it a request gets 503 at once (default 8). */
   maxConcurrentCalls?: number;
 }

@@ -20,9 +20,23 @@ export interface HankoHttpResponse {
 
 /** A failed call to Hanko; `detail` is our own short wording, safe to log (no URLs' secrets, no tokens). */
 export class HankoHttpError extends Error {
-  constructor(readonly detail: string) {
+  constructor(
+    readonly detail: string,
+    /** The status Hanko answered with, when it answered at all. */
+    readonly status?: number,
+  ) {
     super(detail);
     this.name = 'HankoHttpError';
+  }
+
+  /**
+   * Whether this says the endpoint is down or overloaded (no answer, a broken one, 5xx, 408, 429),
+   * rather than that it answered with a refusal (3xx, other 4xx: a wrong URL or a proxy's rule),
+   * which asking again soon would not change and which does not pile up.
+   */
+  get outage(): boolean {
+    const status = this.status;
+    return status === undefined || status >= 500 || status === 408 || status === 429;
   }
 }
 
@@ -95,9 +109,9 @@ function receive(
 ): void {
   const status = response.statusCode ?? 0;
   if (status >= 300 && status < 400) {
-    return finish(new HankoHttpError(`endpoint redirected (${status}); redirects are not followed`));
+    return finish(new HankoHttpError(`endpoint redirected (${status}); redirects are not followed`, status));
   }
-  if (status < 200 || status >= 300) return finish(new HankoHttpError(`endpoint answered ${status}`));
+  if (status < 200 || status >= 300) return finish(new HankoHttpError(`endpoint answered ${status}`, status));
   const declared = Number(response.headers['content-length']);
   if (declared > maxBytes) return finish(tooLarge(maxBytes));
   const chunks: Buffer[] = [];

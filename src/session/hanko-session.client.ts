@@ -1,9 +1,15 @@
 import { HankoHttpError, requestHankoJson, type HankoHttpOptions } from '../http/hanko-http.request.js';
 import type { HankoUser } from './hanko-user.js';
 
-/** Hanko's /sessions/validate could not give a usable answer; `detail` is our own wording, safe to log. */
+/**
+ * Hanko's /sessions/validate could not give a usable answer; `detail` is our own wording, safe to
+ * log; `outage` is false when Hanko answered with a refusal (4xx) rather than failing.
+ */
 export class HankoSessionCheckError extends Error {
-  constructor(readonly detail: string) {
+  constructor(
+    readonly detail: string,
+    readonly outage = true,
+  ) {
     super(detail);
     this.name = 'HankoSessionCheckError';
   }
@@ -24,7 +30,8 @@ export async function askHankoIsLive(
   try {
     answer = (await requestHankoJson(`${apiUrl}/sessions/validate`, { ...options, headers: { authorization: `Bearer ${token}` } })).json;
   } catch (error) {
-    throw new HankoSessionCheckError(error instanceof HankoHttpError ? error.detail : 'request failed');
+    if (error instanceof HankoHttpError) throw new HankoSessionCheckError(error.detail, error.outage);
+    throw new HankoSessionCheckError('request failed');
   }
   const body = answer as { is_valid?: unknown; claims?: { session_id?: unknown; subject?: unknown } } | null;
   if (typeof body?.is_valid !== 'boolean') throw new HankoSessionCheckError('answer without is_valid');

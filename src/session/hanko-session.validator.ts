@@ -11,13 +11,6 @@ import type { HankoUser } from './hanko-user.js';
 
 /** @nestjs/cache-manager's injection token, by value, so that package stays optional. */
 const CACHE_MANAGER = 'CACHE_MANAGER';
-/**
- * How long a request waits on a Hanko call it did not make (ms): another request's check of its
- * session, or a free slot under maxConcurrentCalls. A healthy Hanko answers in milliseconds; a call
- * still open after this is probably hanging, and only the request that made it waits for
- * revocation.timeout: the rest get 503 instead of piling up.
- */
-const MAX_WAIT_MS = 1_000;
 /** Retry-After (s) for a request that stopped waiting: Hanko is slow, not known to be down. */
 const WAIT_RETRY_AFTER = 1;
 type RevocationOptions = Exclude<HankoAuthConfig['revocation'], false>;
@@ -46,14 +39,24 @@ export class HankoSessionValidator implements OnModuleInit, OnModuleDestroy {
   ) {
     this.options =
       config.revocation === false
-        ? { cacheTtl: 0, timeout: 5, sharedCache: false, sharedSecret: undefined, maxEntries: 1, probeInterval: 5, maxConcurrentCalls: 1 }
+        ? {
+            cacheTtl: 0,
+            timeout: 5,
+            sharedCache: false,
+            sharedSecret: undefined,
+            maxEntries: 1,
+            probeInterval: 5,
+            maxConcurrentCalls: 1,
+            failureThreshold: 1,
+          }
         : config.revocation;
     this.breaker = new HankoCircuitBreaker(
       {
         name: 'sessions/validate',
         probeInterval: this.options.probeInterval,
         maxConcurrent: this.options.maxConcurrentCalls,
-        maxWaitMs: MAX_WAIT_MS,
+        failureThreshold: this.options.failureThreshold,
+        timeoutMs: this.options.timeout * 1000,
       },
       this.logger,
     );
@@ -108,15 +111,20 @@ export class HankoSessionValidator implements OnModuleInit, OnModuleDestroy {
     return answer.then(liveOrRevoked);
   }
 
-  /** Concurrent requests of one session share its check, but wait on it for MAX_WAIT_MS at most. */
+  /**
+   * Concurrent requests of one session share its check. A sharer waits until the call answers, the
+   * endpoint stalls (no call answered within a few times Hanko's usual latency) or at most
+   * max(that budget, 1 s): only the request that made the call waits for revocation.timeout, the
+   * rest get 503 instead of piling up behind a hanging Hanko.
+   */
   private join(running: { answer: Promise<boolean>; startedAt: number }): Promise<void> {
-    const left = running.startedAt + MAX_WAIT_MS - Date.now();
-    if (left <= 0) throw new HankoUpstreamUnavailable('sessions/validate slow to answer', WAIT_RETRY_AFTER);
+    const left = running.startedAt + this.breaker.longestWaitMs() - Date.now();
+    if (left <= 0 || this.breaker.isStalled()) throw new HankoUpstreamUnavailable('sessions/validate slow to answer', WAIT_RETRY_AFTER);
     let timer: NodeJS.Timeout | undefined;
     const giveUp = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new HankoUpstreamUnavailable('sessions/validate slow to answer', WAIT_RETRY_AFTER)), left);
     });
-    return Promise.race([running.answer, giveUp])
+    return Promise.race([running.answer, this.breaker.whenStalled(), giveUp])
       .finally(() => clearTimeout(timer))
       .then(liveOrRevoked);
   }

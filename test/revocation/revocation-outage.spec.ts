@@ -6,8 +6,10 @@ import { ProtectedController } from '../support/test.controllers.js';
 
 /**
  * Hanko's /sessions/validate failing or hanging, seen from outside. Sessions without a cached answer
- * must not each make their own call and wait for the timeout: one probe per probeInterval, everyone
- * else a 503 with Retry-After at once, one warning per outage, and a bound on calls in flight.
+ * must not each make their own call and wait for the timeout: a hang is caught within a few times
+ * Hanko's usual latency, then one probe per probeInterval, everyone else a 503 with Retry-After at
+ * once, one warning per outage, and a bound on calls in flight. (The breaker's rules for opening:
+ * revocation-breaker.spec.ts.)
  */
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -36,7 +38,15 @@ async function boot(adapter: AdapterName, revocation: HankoRevocationOptions) {
 
 const warnings = (app: StartedApp) => app.lines().filter((l) => l.level === 'warn' && l.message.includes('sessions/validate'));
 
-/** Runs `count` requests, `concurrency` at a time, timing each and noting whether Hanko's first timeout had been logged. */
+/** Healthy checks of fresh sessions, one at a time: the module learns how fast this Hanko answers, like a server that has been up a while. */
+async function warmUp(app: StartedApp, sessions: number) {
+  for (let i = 0; i < sessions; i++) expect((await call(app.url, '/protected', { token: issuer.sign() })).status).toBe(200);
+}
+
+/** Whether the app has seen a call to Hanko time out (logged before that request's answer is sent). */
+const timedOut = (app: StartedApp) => app.lines().some((l) => l.message.includes('no complete answer within'));
+
+/** Runs `count` requests, `concurrency` at a time, timing each and noting whether a call to Hanko had timed out by then. */
 async function load(app: StartedApp, tokens: string[], count: number, concurrency: number) {
   const results: { status: number; retryAfter: number; ms: number; afterTimeout: boolean }[] = [];
   let next = 0;
@@ -49,7 +59,7 @@ async function load(app: StartedApp, tokens: string[], count: number, concurrenc
         status: res.status,
         retryAfter: Number(res.headers.get('retry-after')),
         ms: performance.now() - t0,
-        afterTimeout: warnings(app).length > 0,
+        afterTimeout: timedOut(app),
       });
     }
   };
@@ -64,6 +74,7 @@ describe.each(ADAPTERS)('a hanging Hanko during revocation checks (%s)', (adapte
     // A long timeout separates "answered at once" from "waited for Hanko" by an event, not a clock:
     // only the requests whose own call went to Hanko may still be open when that call times out.
     const app = await boot(adapter, { timeout: 30, probeInterval: 60, maxConcurrentCalls: 4 });
+    await warmUp(app, 20);
     issuer.sessionFault = 'hang';
     const tokens = Array.from({ length: 100 }, () => issuer.sign());
     const before = issuer.validateRequests.GET;
@@ -77,19 +88,14 @@ describe.each(ADAPTERS)('a hanging Hanko during revocation checks (%s)', (adapte
     console.log(
       `revocation outage (${adapter}): ${results.length} requests, ${calls} Hanko calls, ${results.length - quick.length} answered ` +
         `after the timeout; latency ms of the rest p50 ${percentile(quick, 50).toFixed(1)} p99 ${percentile(quick, 99).toFixed(1)} ` +
-        `max ${quick[quick.length - 1].toFixed(1)}; overall max ${ms[ms.length - 1].toFixed(1)}`,
-    );
-    // One request at a time during the outage (no queueing in our own load generator): the latency a client sees.
-    const sequential = (await load(app, tokens, 100, 1)).map((r) => r.ms).sort((a, b) => a - b);
-    console.log(
-      `revocation outage (${adapter}), one request at a time: latency ms p50 ${percentile(sequential, 50).toFixed(1)} ` +
-        `p99 ${percentile(sequential, 99).toFixed(1)} max ${sequential[sequential.length - 1].toFixed(1)}`,
+        `max ${quick[quick.length - 1].toFixed(1)}, ${quick.filter((t) => t > 100).length} above 100 ms; overall max ${ms[ms.length - 1].toFixed(1)}`,
     );
     expect(issuer.validateRequests.GET - before).toBe(calls);
     expect(results.every((r) => r.status === 503 && r.retryAfter >= 1)).toBe(true);
-    // At most maxConcurrentCalls calls before the first one times out, then no probe within probeInterval.
+    // At most maxConcurrentCalls calls before the hang was noticed, then none within probeInterval.
     expect(calls).toBeLessThanOrEqual(4);
     expect(results.length - quick.length).toBeLessThanOrEqual(calls);
+    // One warning (the stall), however many requests; the timeouts that open the breaker add none.
     expect(warnings(app)).toHaveLength(1);
   }, 120_000);
 
@@ -130,8 +136,10 @@ describe.each(ADAPTERS)('a hanging Hanko during revocation checks (%s)', (adapte
 describe('bounded calls in flight while Hanko is slow to answer', () => {
   it('beyond maxConcurrentCalls a request waits briefly for a slot, then gets 503 without another call', async () => {
     const app = await boot('express', { timeout: 30, probeInterval: 30, maxConcurrentCalls: 2 });
+    await warmUp(app, 5);
     issuer.sessionFault = 'hang';
     const before = issuer.validateRequests.GET;
+    const hungBefore = issuer.hungCallsEnded;
     const waiting = [call(app.url, '/protected', { token: issuer.sign() }), call(app.url, '/protected', { token: issuer.sign() })];
     while (issuer.validateRequests.GET - before < 2) await sleep(10);
     const third = await call(app.url, '/protected', { token: issuer.sign() });
@@ -139,7 +147,7 @@ describe('bounded calls in flight while Hanko is slow to answer', () => {
     expect(third.headers.get('retry-after')).toBe('1');
     expect(issuer.validateRequests.GET - before).toBe(2);
     // The two calls still hang: nothing has timed out, so the third was not waiting for the timeout.
-    expect(warnings(app)).toHaveLength(0);
+    expect(issuer.hungCallsEnded).toBe(hungBefore);
     await app.app.close();
     started = undefined;
     expect((await Promise.all(waiting)).map((r) => r.status)).toEqual([503, 503]);

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HankoTestIssuer } from '../../src/testing/index.js';
 
 export type JwksFault = 'none' | 'hang' | 'drip' | '503' | 'html' | 'huge' | 'no-signing-keys' | 'redirect' | 'garbage';
-export type SessionFault = 'none' | 'hang' | '500';
+export type SessionFault = 'none' | 'hang' | '500' | '404' | 'slow';
 
 /** A Hanko whose key endpoint misbehaves on demand. `close()` simulates it being down. */
 export class FaultyIssuer extends HankoTestIssuer {
@@ -12,14 +12,31 @@ export class FaultyIssuer extends HankoTestIssuer {
   redirectTarget = 'http://127.0.0.1:9/elsewhere';
   /** How /sessions/validate misbehaves (it is counted in validateRequests either way). */
   sessionFault: SessionFault = 'none';
+  /** How long the `slow` fault holds every /sessions/validate answer (ms). */
+  sessionDelayMs = 300;
+  /** /sessions/validate calls held by the `hang` fault that the client has given up on (closed). */
+  hungCallsEnded = 0;
 
   protected override serveSessionValidation(req: IncomingMessage, res: ServerResponse): void {
-    if (this.sessionFault === 'hang') return; // accept, never answer
-    if (this.sessionFault === '500') {
-      res.writeHead(500, { 'content-type': 'application/json' }).end('{"code":500,"message":"Internal Server Error"}');
-      return;
+    switch (this.sessionFault) {
+      case 'hang':
+        // Accept, never answer; note when the caller gives up (its timeout, or the app closing).
+        res.on('close', () => this.hungCallsEnded++);
+        return;
+      case '500':
+        res.writeHead(500, { 'content-type': 'application/json' }).end('{"code":500,"message":"Internal Server Error"}');
+        return;
+      case '404':
+        res.writeHead(404, { 'content-type': 'application/json' }).end('{"code":404,"message":"Not Found"}');
+        return;
+      case 'slow': {
+        const timer = setTimeout(() => super.serveSessionValidation(req, res), this.sessionDelayMs);
+        res.on('close', () => clearTimeout(timer));
+        return;
+      }
+      default:
+        super.serveSessionValidation(req, res);
     }
-    super.serveSessionValidation(req, res);
   }
 
   protected override serveJwks(req: IncomingMessage, res: ServerResponse): void {

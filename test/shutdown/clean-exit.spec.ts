@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -33,6 +33,8 @@ let issuer: HangingIssuer;
 let libDir: string;
 beforeAll(async () => {
   issuer = await HangingIssuer.start({ modulusLength: 2048 });
+  // A fresh `npm ci` has no node_modules/.cache yet: whichever suite runs first must not decide.
+  mkdirSync(CACHE, { recursive: true });
   libDir = mkdtempSync(join(CACHE, 'hanko-clean-exit-'));
   await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'src', '--outDir', libDir], {
     cwd: ROOT,

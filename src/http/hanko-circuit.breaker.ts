@@ -62,6 +62,8 @@ export class HankoCircuitBreaker {
   /** A stall or an open breaker was warned about: one warning per outage, and one line when it ends. */
   private warnedOutage = false;
   private stallTimer: NodeJS.Timeout | undefined;
+  /** No call has answered within the budget (confirmed after pending I/O had its turn); cleared by any answer. */
+  private stalled = false;
   private stallSignal: { readonly promise: Promise<never>; readonly reject: (error: HankoUpstreamUnavailable) => void } | undefined;
   private readonly waiting: Waiter[] = [];
 
@@ -75,12 +77,9 @@ export class HankoCircuitBreaker {
     return this.latency.stallAfterMs(this.options.timeoutMs);
   }
 
-  /** Whether calls are open and none has settled within the stall budget. */
+  /** Whether calls are open and none has answered within the stall budget. */
   isStalled(): boolean {
-    const stalled = this.inFlight > 0 && Date.now() - this.lastProgressAt >= this.stallAfterMs();
-    // Noticed by a caller before the watch's timer ran (a busy event loop): handle it now, in order.
-    if (stalled && this.stallTimer !== undefined) this.onStall();
-    return stalled;
+    return this.stalled;
   }
 
   /** Rejects when the endpoint stalls: waiting on a call beyond that only makes the 503 slower. */
@@ -190,6 +189,7 @@ export class HankoCircuitBreaker {
   private settle(probe: boolean): void {
     this.inFlight--;
     this.lastProgressAt = Date.now();
+    this.stalled = false;
     this.watch();
     if (probe) this.probing = false;
     if (this.open) {
@@ -204,17 +204,23 @@ export class HankoCircuitBreaker {
     clearTimeout(this.stallTimer);
     this.stallTimer = undefined;
     if (this.inFlight === 0) return;
-    this.stallTimer = setTimeout(() => this.onStall(), Math.max(0, this.lastProgressAt + this.stallAfterMs() - Date.now()));
+    // Decided only after the poll phase (setImmediate): if our own event loop was blocked past the
+    // budget, answers that arrived meanwhile are read first, and a busy app is not taken for a hang.
+    const timer = setTimeout(
+      () => setImmediate(() => this.stallTimer === timer && this.onStall()),
+      Math.max(0, this.lastProgressAt + this.stallAfterMs() - Date.now()),
+    );
+    this.stallTimer = timer;
     // A watch never keeps the process alive; the calls it watches have their own deadline.
     this.stallTimer.unref();
   }
 
   private onStall(): void {
-    clearTimeout(this.stallTimer);
     this.stallTimer = undefined;
-    if (this.inFlight === 0) return;
+    if (this.inFlight === 0 || this.stalled) return;
     // The budget may have grown since the watch was armed (a slow answer was learned meanwhile).
     if (Date.now() - this.lastProgressAt < this.stallAfterMs()) return this.watch();
+    this.stalled = true;
     if (!this.warnedOutage) {
       const open = `${this.inFlight} call${this.inFlight === 1 ? '' : 's'} open`;
       this.logger.warn(

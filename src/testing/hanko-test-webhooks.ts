@@ -1,5 +1,6 @@
 import type { HankoWebhookSession } from '../webhooks/hanko-webhook.events.js';
-import type { HankoTestIssuer, SignOptions } from './hanko-test-issuer.js';
+import type { HankoTestIssuer } from './hanko-test-issuer.js';
+import type { SignOptions } from './hanko-test-issuer.keys.js';
 
 /** A Hanko session as `data` of session events, e.g. from `sessionOf(token)`. */
 export type HankoTestSession = HankoWebhookSession;

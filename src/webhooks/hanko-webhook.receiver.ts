@@ -71,8 +71,7 @@ export class HankoWebhookReceiver {
 
   private parse(delivery: HankoWebhookDelivery): unknown {
     // Hanko sends application/json and nothing else; a form post from a browser is not Hanko.
-    const type = delivery.contentType?.split(';')[0].trim().toLowerCase();
-    if (type !== 'application/json') throw new HankoWebhookRefusal(415, 'content type must be application/json');
+    if (!isJsonContentType(delivery.contentType)) throw new HankoWebhookRefusal(415, 'content type must be application/json');
     const limit = this.config.webhooks === false ? 0 : this.config.webhooks.maxBodyBytes;
     let body = delivery.body;
     if (typeof body === 'string' || Buffer.isBuffer(body)) {
@@ -94,4 +93,9 @@ export class HankoWebhookReceiver {
     }
     this.seen.set(digest, expiresAt);
   }
+}
+
+/** Whether a Content-Type header says JSON: the one rule for the route (read the body?) and the receiver (415?). */
+export function isJsonContentType(header: string | undefined): boolean {
+  return header?.split(';')[0].trim().toLowerCase() === 'application/json';
 }

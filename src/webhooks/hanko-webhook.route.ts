@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { HankoAuthConfig } from '../hanko-auth.config.js';
-import { HankoWebhookReceiver } from './hanko-webhook.receiver.js';
+import { HankoWebhookReceiver, isJsonContentType } from './hanko-webhook.receiver.js';
 
 /** Express's or Fastify's request, or a bare Node one: where the body and headers may be. */
 type RouteRequest = IncomingMessage & { body?: unknown; raw?: IncomingMessage };
@@ -49,7 +49,7 @@ export class HankoWebhookRoute implements OnModuleInit {
     if (Number.isFinite(declared) && declared > limit) return { status: 413, body: { error: 'body too large' } };
     let body = request.body;
     // Only a JSON delivery is worth reading; the receiver answers anything else with 415.
-    if (body === undefined && /^application\/json\s*(;|$)/i.test(headers['content-type'] ?? '')) {
+    if (body === undefined && isJsonContentType(headers['content-type'])) {
       // The app turned its body parser off: read the stream ourselves, within the limit.
       const raw = await readBody(request.raw ?? request, limit);
       if (raw === undefined) return { status: 413, body: { error: 'body too large' } };

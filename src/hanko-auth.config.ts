@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Agent } from 'node:http';
 import { HANKO_DEFAULTS, HANKO_KEY_REFRESH_FLOOR } from './hanko-auth.defaults.js';
 import type { HankoAuthOptions } from './hanko-auth.options.js';
@@ -27,6 +28,11 @@ import {
  */
 export class HankoAuthConfig {
   readonly apiUrl: string;
+  /**
+   * Names this Hanko instance in keys of shared stores (the revocation cache, the fleet's marks), so
+   * apps of several Hanko projects can share one Redis without reading each other's entries.
+   */
+  readonly storeNamespace: string;
   readonly jwksUrl: string;
   readonly audience: readonly string[];
   readonly issuer: readonly string[] | undefined;
@@ -91,6 +97,7 @@ export class HankoAuthConfig {
       'tokenExtractor',
     ]);
     this.apiUrl = parseApiUrl(options.apiUrl);
+    this.storeNamespace = createHash('sha256').update(this.apiUrl).digest('hex').slice(0, 12);
     this.jwksUrl = `${this.apiUrl}/.well-known/jwks.json`;
     this.audience = stringList('audience', options.audience, true) as string[];
     this.issuer = stringList('issuer', options.issuer, false);

@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Logger } from '@nestjs/common';
 
 /** Upper bound on waiting for the shared store: a store outage must degrade to asking Hanko, not hang. */
@@ -42,11 +42,12 @@ export class HankoSessionStore {
   constructor(
     private readonly store: SharedStore,
     private readonly secret: string | Buffer,
-    apiUrl: string,
+    /** HankoAuthConfig.storeNamespace: which Hanko instance the answers are about. */
+    namespace: string,
     private readonly cacheTtlMs: number,
     private readonly logger: Logger,
   ) {
-    this.keyPrefix = `nestjs-hanko-auth:session:${createHash('sha256').update(apiUrl).digest('hex').slice(0, 12)}:`;
+    this.keyPrefix = `nestjs-hanko-auth:session:${namespace}:`;
   }
 
   /** A verified, current answer; undefined for a miss, a store outage or a slow store (then Hanko is asked), never a refusal or a hang. */

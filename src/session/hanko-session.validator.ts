@@ -82,7 +82,7 @@ export class HankoSessionValidator implements OnModuleInit, OnModuleDestroy {
     }
     // The config made sharedSecret required with sharedCache.
     const secret = this.options.sharedSecret!;
-    this.store = new HankoSessionStore(store as SharedStore, secret, this.config.apiUrl, this.options.cacheTtl * 1000, this.logger);
+    this.store = new HankoSessionStore(store as SharedStore, secret, this.config.storeNamespace, this.options.cacheTtl * 1000, this.logger);
   }
 
   onModuleDestroy(): void {

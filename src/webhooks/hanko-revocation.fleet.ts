@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { HankoAuthConfig } from '../hanko-auth.config.js';
 import { HankoConfigurationError } from '../errors/hanko-configuration.error.js';
@@ -45,7 +44,7 @@ export class HankoRevocationFleet implements OnApplicationBootstrap, OnModuleDes
     private readonly config: HankoAuthConfig,
     private readonly marks: HankoRevocationMarks,
   ) {
-    this.key = `nestjs-hanko-auth:revoked:${createHash('sha256').update(config.apiUrl).digest('hex').slice(0, 12)}`;
+    this.key = `nestjs-hanko-auth:revoked:${config.storeNamespace}`;
   }
 
   async onApplicationBootstrap(): Promise<void> {

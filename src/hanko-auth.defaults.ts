@@ -9,16 +9,20 @@ export const HANKO_KEY_REFRESH_FLOOR = 1;
 export const HANKO_SHARED_SECRET_MIN_BYTES = 32;
 
 /**
- * How long a request waits on a Hanko call it did not make (another request's check of its session,
- * or a free call slot), in ms, and how old the oldest open call may get before no new call goes out.
- * Between the floor and the ceiling the budget follows Hanko's measured latency (see
- * HankoLatencyEstimate); the ceiling is also never above `revocation.timeout`.
+ * When Hanko counts as stalled: no call has answered for this budget (ms) while calls are open. Then
+ * no new call goes out and whoever waits on a call they did not make (another request's check of
+ * its session, a free call slot) gets 503 at once. Between the floor and `revocation.timeout` the
+ * budget follows Hanko's measured latency (HankoLatencyEstimate).
  */
 export const HANKO_STALL_BUDGET = Object.freeze({
-  /** A Hanko answering in a few ms that keeps a call open this long has stalled: waiting longer only makes the 503 slower. */
+  /** A Hanko answering in a few ms that keeps every call open this long has stalled: waiting longer only makes the 503 slower. */
   floorMs: 50,
-  /** Before Hanko's first answer nothing is known about the path to it; a healthy one answers well within this. */
+  /** Never less than mean latency × (1 + this): a steady Hanko's jitter is not a stall. */
+  meanFactor: 2,
+  /** Before Hanko's first answer (keys or sessions) nothing is known about the path to it; a healthy one answers well within this. */
   initialMs: 1_000,
+  /** A stall shorter than this is a hiccup, logged at debug; one that lasts this long is warned about (once per outage). */
+  warnAfterMs: 1_000,
 });
 
 /**
@@ -57,15 +61,16 @@ export const HANKO_DEFAULTS = Object.freeze({
     /** Once the breaker is open, one probe per this many seconds; every other uncached session gets 503 at once. */
     probeInterval: 5,
     /**
-     * Failed calls in a row (timeouts, connection errors, 5xx, 429) that open the breaker: one lost
-     * packet or one restarting Hanko pod must not refuse every new session for probeInterval. Hanko
-     * answering 4xx is not an outage and never opens it.
+     * Failed calls in a row (timeouts, connection errors, 5xx, 408, 429) that open the breaker: one
+     * lost packet or one restarting Hanko pod must not refuse every new session for probeInterval.
+     * Hanko answering 4xx is not an outage and never opens it.
      */
     failureThreshold: 3,
     /**
-     * Most calls to /sessions/validate in flight at once; beyond it, 503 at once. A hanging Hanko then
-     * holds at most this many requests until the timeout; a healthy one (a few ms per call) serves
-     * thousands of new sessions a second within it.
+     * Most calls to /sessions/validate in flight at once; beyond it a request waits for a slot while
+     * calls keep answering (at most max(stall budget, 1 s)). A hanging Hanko then holds at most this
+     * many requests until the timeout; a healthy one (a few ms per call) serves thousands of new
+     * sessions a second within it.
      */
     maxConcurrentCalls: 8,
   }),

@@ -47,7 +47,7 @@ export interface HankoRevocationOptions {
   probeInterval?: number;
   /** Failed calls in a row (timeout, connection error, 5xx, 408, 429) that open the breaker (default 3); 4xx never do. */
   failureThreshold?: number;
-  /** Most calls to /sessions/validate in flight at once; beyond it a request gets 503 at once (default 8). */
+  /** Most calls to /sessions/validate in flight at once (default 8); beyond it a request waits for a slot, briefly, then gets 503. */
   maxConcurrentCalls?: number;
 }
 

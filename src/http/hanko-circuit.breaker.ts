@@ -1,7 +1,8 @@
 import type { Logger } from '@nestjs/common';
 import { HankoUpstreamUnavailable } from '../errors/hanko-refusal.reason.js';
 import { HANKO_STALL_BUDGET } from '../hanko-auth.defaults.js';
-import { HankoLatencyEstimate } from './hanko-latency.estimate.js';
+import type { HankoLatencyEstimate } from './hanko-latency.estimate.js';
+import { HankoStallWatch } from './hanko-stall.watch.js';
 
 export interface HankoCircuitBreakerOptions {
   /** What is being called, for log lines and 503 details, e.g. "sessions/validate". */
@@ -14,21 +15,29 @@ export interface HankoCircuitBreakerOptions {
   readonly failureThreshold: number;
   /** A call's own deadline (ms): nobody is asked to wait on a call longer than it can last. */
   readonly timeoutMs: number;
+  /** Hanko's latency, learned from its answers (shared with the key fetches). */
+  readonly latency: HankoLatencyEstimate;
 }
 
 /**
- * What a failed call rejects with. `detail` is our own wording, safe to log; `outage: false` says the
- * endpoint did answer, with a refusal (a 4xx): that request fails, but the endpoint is not down.
+ * How a call failed (a HankoCallFailure's `kind`): Hanko down or overloaded (`outage`, the default),
+ * Hanko answering with a refusal such as a 4xx (`refused`: that request fails, but Hanko is there),
+ * or our own shutdown (`aborted`: says nothing about Hanko).
  */
+export type HankoCallFailureKind = 'outage' | 'refused' | 'aborted';
+
+/** What a failed call rejects with; `detail` is our own wording, safe to log. */
 export interface HankoCallFailure {
   readonly detail?: unknown;
-  readonly outage?: unknown;
+  readonly kind?: HankoCallFailureKind;
 }
 
 /** Callers waiting for a slot beyond this many get 503 at once (memory bound during a hang). */
 const MAX_WAITING = 1_000;
-/** Retry-After (s) for a caller refused while the endpoint is slow, not known to be down. */
+/** Retry-After (s) for a caller refused while Hanko is slow, not known to be down. */
 const BUSY_RETRY_AFTER = 1;
+/** Distinct refusals warned about; beyond, they go to debug (a bound, not a case we expect). */
+const MAX_REFUSALS_WARNED = 32;
 
 interface Waiter {
   start(): void;
@@ -39,72 +48,81 @@ interface Waiter {
  * Keeps an outage of one Hanko endpoint from piling up, the way the key source treats its key
  * endpoint. After `failureThreshold` failed calls in a row the breaker opens: one probe per
  * interval goes out and everyone else gets a 503 with Retry-After at once, instead of each request
- * making its own call and waiting for the timeout; a warning once per outage, not per request.
+ * making its own call and waiting for the timeout. Any answer from Hanko closes it.
  *
- * A hang is caught before any call times out: once no call has settled for the stall budget (a few
- * times Hanko's usual latency, learned from its answers), no new call goes out and everyone waiting
- * on a call they did not make is released with a 503; the calls already out are the probes, and
- * the first answer ends the stall. A slow Hanko that keeps answering is no stall: its answers move
- * the queue along, and a waiter gives up only after max(budget, 1 s).
+ * A hang is caught before any call times out (HankoStallWatch): once no call has answered for a few
+ * times Hanko's usual latency, no new call goes out and everyone waiting on a call they did not make
+ * is released with a 503; the calls already out are the probes. A slow Hanko that keeps answering is
+ * no stall: its answers move the queue along, and a waiter gives up only after max(budget, 1 s).
+ * One warning per outage (a stall that lasts, or the breaker opening), one line when it ends.
  */
 export class HankoCircuitBreaker {
-  readonly latency = new HankoLatencyEstimate();
+  private readonly stall: HankoStallWatch;
   private inFlight = 0;
   private open = false;
   private probing = false;
   private failuresInARow = 0;
   /** While open: no probe before this time (ms). */
   private nextProbeAt = 0;
-  /** When a call last settled, or one started with none in flight: calls that stop settling mean a hang. */
-  private lastProgressAt = 0;
-  /** The refusal (4xx) last warned about, so a misconfiguration is logged once, not per request. */
-  private warnedRefusal: string | undefined;
-  /** A stall or an open breaker was warned about: one warning per outage, and one line when it ends. */
   private warnedOutage = false;
-  private stallTimer: NodeJS.Timeout | undefined;
-  /** No call has answered within the budget (confirmed after pending I/O had its turn); cleared by any answer. */
-  private stalled = false;
-  private stallSignal: { readonly promise: Promise<never>; readonly reject: (error: HankoUpstreamUnavailable) => void } | undefined;
+  private readonly warnedRefusals = new Set<string>();
   private readonly waiting: Waiter[] = [];
 
   constructor(
     private readonly options: HankoCircuitBreakerOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.stall = new HankoStallWatch(() => this.stallAfterMs(), {
+      stalled: (openCalls, silentMs, released) => {
+        const waiters = this.waiting.splice(0);
+        for (const waiter of waiters) waiter.fail(this.busy('not answering'));
+        this.logger.debug(
+          `Hanko's ${options.name} has not answered for ${silentMs} ms (${plural(openCalls, 'call')} open); ` +
+            `${plural(waiters.length + released, 'waiting request')} released, 503 until it answers`,
+        );
+      },
+      lasting: (openCalls, silentMs) => {
+        if (this.warnedOutage) return;
+        this.warnedOutage = true;
+        this.logger.warn(
+          `Hanko's ${options.name} has not answered for ${silentMs} ms (${plural(openCalls, 'call')} open); ` +
+            'sessions without a cached answer get 503 until it does',
+        );
+      },
+    });
+  }
 
-  /** How long (ms) a caller may wait on a call it did not make: beyond this the call counts as stalled. */
+  /** How long (ms) without any answer before Hanko counts as stalled. */
   stallAfterMs(): number {
-    return this.latency.stallAfterMs(this.options.timeoutMs);
+    return this.options.latency.stallAfterMs(this.options.timeoutMs);
   }
 
-  /** Whether calls are open and none has answered within the stall budget. */
+  /** How long a caller may wait behind calls that keep answering: never less than 1 s. */
+  longestWaitMs(): number {
+    return Math.max(this.stallAfterMs(), HANKO_STALL_BUDGET.initialMs);
+  }
+
   isStalled(): boolean {
-    return this.stalled;
+    return this.stall.stalled;
   }
 
-  /** Rejects when the endpoint stalls: waiting on a call beyond that only makes the 503 slower. */
-  whenStalled(): Promise<never> {
-    if (this.stallSignal === undefined) {
-      let reject!: (error: HankoUpstreamUnavailable) => void;
-      const promise = new Promise<never>((_, fail) => (reject = fail));
-      promise.catch(() => undefined);
-      this.stallSignal = { promise, reject };
-    }
-    return this.stallSignal.promise;
+  /** Calls `release` if Hanko stalls before the returned function is called (for a caller sharing another's call). */
+  onStall(release: () => void): () => void {
+    return this.stall.onStall(release);
   }
 
   /**
-   * Runs `call` when it may go out. When the breaker is open, the endpoint has stalled or too many
-   * callers wait, throws HankoUpstreamUnavailable synchronously, so a caller with nothing else to
-   * wait on answers without a promise. `call` rejects with a HankoCallFailure.
+   * Runs `call` when it may go out. When the breaker is open, Hanko has stalled or too many callers
+   * wait, throws HankoUpstreamUnavailable synchronously, so a caller with nothing else to wait on
+   * answers without a promise. `call` rejects with a HankoCallFailure.
    */
   run<T>(call: () => Promise<T>): Promise<T> {
     if (this.open) {
-      if (this.probing || Date.now() < this.nextProbeAt) throw this.unavailable('failing; waiting for the next probe');
+      if (this.probing || Date.now() < this.nextProbeAt) throw this.unavailable();
       this.probing = true;
       return this.send(call, true);
     }
-    if (this.isStalled()) throw this.busy('not answering');
+    if (this.stall.stalled) throw this.busy('not answering');
     if (this.inFlight < this.options.maxConcurrent) return this.send(call, false);
     if (this.waiting.length >= MAX_WAITING) throw this.busy(`busy: ${this.options.maxConcurrent} calls in flight`);
     return new Promise<T>((resolve, reject) => {
@@ -118,7 +136,7 @@ export class HankoCircuitBreaker {
           reject(error);
         },
       };
-      // A stall releases every waiter at once (onStall); this bounds the wait behind a slow queue.
+      // A stall releases every waiter at once; this bounds the wait behind a slow queue.
       const timer = setTimeout(() => {
         this.waiting.splice(this.waiting.indexOf(waiter), 1);
         reject(this.busy(`busy: ${this.options.maxConcurrent} calls in flight`));
@@ -127,44 +145,41 @@ export class HankoCircuitBreaker {
     });
   }
 
-  /** How long a caller may wait behind calls that keep settling: never less than the old fixed second. */
-  longestWaitMs(): number {
-    return Math.max(this.stallAfterMs(), HANKO_STALL_BUDGET.initialMs);
-  }
-
   private send<T>(call: () => Promise<T>, probe: boolean): Promise<T> {
-    const startedAt = Date.now();
-    if (this.inFlight++ === 0) {
-      this.lastProgressAt = startedAt;
-      this.watch();
-    }
+    this.inFlight++;
+    this.stall.started();
     return call().then(
       (value) => {
-        this.latency.sample(Date.now() - startedAt);
-        if (this.warnedOutage) this.logger.log(`Hanko ${this.options.name} works again`);
-        this.warnedOutage = false;
-        this.open = false;
-        this.failuresInARow = 0;
-        this.warnedRefusal = undefined;
-        this.settle(probe);
+        this.answered(probe);
         return value;
       },
       (error: unknown) => {
         const failure = error as HankoCallFailure | undefined;
         const wording = typeof failure?.detail === 'string' ? failure.detail : 'request failed';
-        if (failure?.outage === false) {
+        if (failure?.kind === 'refused') {
           // Hanko answered (e.g. 404 for a wrong apiUrl path): this request can't be checked, but
-          // nothing piles up, so the breaker neither opens nor closes on it.
-          this.latency.sample(Date.now() - startedAt);
-          if (this.warnedRefusal !== wording) this.logger.warn(`Hanko's ${this.options.name} refused a check: ${wording}`);
-          this.warnedRefusal = wording;
+          // Hanko is there and nothing piles up.
+          this.answered(probe);
+          this.warnRefusal(wording);
         } else {
-          this.failed(wording);
+          this.inFlight--;
+          this.stall.failed();
+          if (failure?.kind !== 'aborted') this.failed(wording);
+          this.settled(probe);
         }
-        this.settle(probe);
         throw new HankoUpstreamUnavailable(`${this.options.name} ${wording}`, this.open ? this.retryAfter() : BUSY_RETRY_AFTER);
       },
     );
+  }
+
+  private answered(probe: boolean): void {
+    this.inFlight--;
+    this.stall.answered();
+    if (this.warnedOutage) this.logger.log(`Hanko ${this.options.name} works again`);
+    this.warnedOutage = false;
+    this.open = false;
+    this.failuresInARow = 0;
+    this.settled(probe);
   }
 
   private failed(wording: string): void {
@@ -185,59 +200,27 @@ export class HankoCircuitBreaker {
     if (this.open) this.nextProbeAt = Date.now() + this.options.probeInterval * 1000;
   }
 
+  private warnRefusal(wording: string): void {
+    if (this.warnedRefusals.has(wording) || this.warnedRefusals.size >= MAX_REFUSALS_WARNED) {
+      this.logger.debug(`Hanko's ${this.options.name} refused a check: ${wording}`);
+      return;
+    }
+    this.warnedRefusals.add(wording);
+    this.logger.warn(`Hanko's ${this.options.name} refused a check: ${wording}`);
+  }
+
   /** A slot is free: the next waiter goes, or, once the breaker is open, every waiter gets 503 now. */
-  private settle(probe: boolean): void {
-    this.inFlight--;
-    this.lastProgressAt = Date.now();
-    this.stalled = false;
-    this.watch();
+  private settled(probe: boolean): void {
     if (probe) this.probing = false;
     if (this.open) {
-      for (const waiter of this.waiting.splice(0)) waiter.fail(this.unavailable('failing; waiting for the next probe'));
-    } else if (this.inFlight < this.options.maxConcurrent) {
+      for (const waiter of this.waiting.splice(0)) waiter.fail(this.unavailable());
+    } else if (this.inFlight < this.options.maxConcurrent && !this.stall.stalled) {
       this.waiting.shift()?.start();
     }
   }
 
-  /** Arms the stall watch for the calls in flight: it fires once the budget passes without an answer. */
-  private watch(): void {
-    clearTimeout(this.stallTimer);
-    this.stallTimer = undefined;
-    if (this.inFlight === 0) return;
-    // Decided only after the poll phase (setImmediate): if our own event loop was blocked past the
-    // budget, answers that arrived meanwhile are read first, and a busy app is not taken for a hang.
-    const timer = setTimeout(
-      () => setImmediate(() => this.stallTimer === timer && this.onStall()),
-      Math.max(0, this.lastProgressAt + this.stallAfterMs() - Date.now()),
-    );
-    this.stallTimer = timer;
-    // A watch never keeps the process alive; the calls it watches have their own deadline.
-    this.stallTimer.unref();
-  }
-
-  private onStall(): void {
-    this.stallTimer = undefined;
-    if (this.inFlight === 0 || this.stalled) return;
-    // The budget may have grown since the watch was armed (a slow answer was learned meanwhile).
-    if (Date.now() - this.lastProgressAt < this.stallAfterMs()) return this.watch();
-    this.stalled = true;
-    if (!this.warnedOutage) {
-      const open = `${this.inFlight} call${this.inFlight === 1 ? '' : 's'} open`;
-      this.logger.warn(
-        `Hanko's ${this.options.name} has not answered for ${Date.now() - this.lastProgressAt} ms (${open}); ` +
-          'sessions without a cached answer get 503 until it does',
-      );
-      this.warnedOutage = true;
-    }
-    const error = this.busy('not answering');
-    for (const waiter of this.waiting.splice(0)) waiter.fail(error);
-    const signal = this.stallSignal;
-    this.stallSignal = undefined;
-    signal?.reject(error);
-  }
-
-  private unavailable(detail: string): HankoUpstreamUnavailable {
-    return new HankoUpstreamUnavailable(`${this.options.name} ${detail}`, this.retryAfter());
+  private unavailable(): HankoUpstreamUnavailable {
+    return new HankoUpstreamUnavailable(`${this.options.name} failing; waiting for the next probe`, this.retryAfter());
   }
 
   private busy(detail: string): HankoUpstreamUnavailable {
@@ -248,4 +231,8 @@ export class HankoCircuitBreaker {
   private retryAfter(): number {
     return Math.max(1, Math.ceil((this.nextProbeAt - Date.now()) / 1000));
   }
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

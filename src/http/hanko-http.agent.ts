@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { HankoAuthConfig } from '../hanko-auth.config.js';
+import { HankoLatencyEstimate } from './hanko-latency.estimate.js';
 
 /**
  * Idle sockets are closed after this long (ms): under the idle timeouts of common servers and
@@ -19,6 +20,8 @@ const IDLE_SOCKET_MS = 4_000;
 @Injectable()
 export class HankoHttpAgent implements OnModuleDestroy {
   readonly agent: http.Agent;
+  /** How fast Hanko answers over these connections: key fetches seed it before the first session check. */
+  readonly latency = new HankoLatencyEstimate();
   private readonly owned: boolean;
 
   constructor(config: HankoAuthConfig) {

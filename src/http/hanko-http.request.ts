@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import type { Agent } from 'node:http';
+import type { HankoLatencyEstimate } from './hanko-latency.estimate.js';
 
 export interface HankoHttpOptions {
   headers?: Record<string, string>;
@@ -10,6 +11,8 @@ export interface HankoHttpOptions {
   ca?: string | Buffer | Array<string | Buffer>;
   agent?: Agent;
   signal?: AbortSignal;
+  /** Learns from this call how fast Hanko answers (any status counts: Hanko was there). */
+  latency?: HankoLatencyEstimate;
 }
 
 export interface HankoHttpResponse {
@@ -24,19 +27,22 @@ export class HankoHttpError extends Error {
     readonly detail: string,
     /** The status Hanko answered with, when it answered at all. */
     readonly status?: number,
+    /** Our own shutdown ended the call: it says nothing about Hanko. */
+    readonly aborted = false,
   ) {
     super(detail);
     this.name = 'HankoHttpError';
   }
 
   /**
-   * Whether this says the endpoint is down or overloaded (no answer, a broken one, 5xx, 408, 429),
-   * rather than that it answered with a refusal (3xx, other 4xx: a wrong URL or a proxy's rule),
-   * which asking again soon would not change and which does not pile up.
+   * `outage`: the endpoint is down or overloaded (no answer, a broken one, 5xx, 408, 429).
+   * `refused`: it answered with a refusal (3xx, other 4xx: a wrong URL or a proxy's rule), which
+   * asking again soon would not change and which does not pile up. `aborted`: we gave up, not Hanko.
    */
-  get outage(): boolean {
+  get kind(): 'outage' | 'refused' | 'aborted' {
     const status = this.status;
-    return status === undefined || status >= 500 || status === 408 || status === 429;
+    if (this.aborted) return 'aborted';
+    return status === undefined || status >= 500 || status === 408 || status === 429 ? 'outage' : 'refused';
   }
 }
 
@@ -51,9 +57,11 @@ export function requestHankoJson(url: string, options: HankoHttpOptions): Promis
     const transport = target.protocol === 'https:' ? https : http;
     let settled = false;
     let request: http.ClientRequest | undefined;
+    const startedAt = Date.now();
     const finish = (error: HankoHttpError | undefined, response?: HankoHttpResponse) => {
       if (settled) return;
       settled = true;
+      if (error === undefined || error.status !== undefined) options.latency?.sample(Date.now() - startedAt);
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       if (error) {
@@ -63,7 +71,7 @@ export function requestHankoJson(url: string, options: HankoHttpOptions): Promis
         resolve(response!);
       }
     };
-    const onAbort = () => finish(new HankoHttpError('request aborted'));
+    const onAbort = () => finish(new HankoHttpError('request aborted', undefined, true));
     const timer = setTimeout(() => finish(new HankoHttpError(`no complete answer within ${options.timeoutMs} ms`)), options.timeoutMs);
 
     const send = (retried: boolean): void => {

@@ -205,6 +205,7 @@ export class HankoKeySource implements OnApplicationBootstrap, OnModuleDestroy {
       ca: this.config.keys.ca,
       agent: this.http.agent,
       signal: this.abort.signal,
+      latency: this.http.latency,
     });
     this.lastMaxAge = document.maxAge;
     const keys = document.keys.filter(isUsableJwk);

@@ -1,14 +1,15 @@
 import { HankoHttpError, requestHankoJson, type HankoHttpOptions } from '../http/hanko-http.request.js';
+import type { HankoCallFailureKind } from '../http/hanko-circuit.breaker.js';
 import type { HankoUser } from './hanko-user.js';
 
 /**
  * Hanko's /sessions/validate could not give a usable answer; `detail` is our own wording, safe to
- * log; `outage` is false when Hanko answered with a refusal (4xx) rather than failing.
+ * log; `kind` says whether Hanko failed, refused (4xx) or we gave up (a HankoCallFailure).
  */
 export class HankoSessionCheckError extends Error {
   constructor(
     readonly detail: string,
-    readonly outage = true,
+    readonly kind: HankoCallFailureKind = 'outage',
   ) {
     super(detail);
     this.name = 'HankoSessionCheckError';
@@ -30,7 +31,7 @@ export async function askHankoIsLive(
   try {
     answer = (await requestHankoJson(`${apiUrl}/sessions/validate`, { ...options, headers: { authorization: `Bearer ${token}` } })).json;
   } catch (error) {
-    if (error instanceof HankoHttpError) throw new HankoSessionCheckError(error.detail, error.outage);
+    if (error instanceof HankoHttpError) throw new HankoSessionCheckError(error.detail, error.kind);
     throw new HankoSessionCheckError('request failed');
   }
   const body = answer as { is_valid?: unknown; claims?: { session_id?: unknown; subject?: unknown } } | null;

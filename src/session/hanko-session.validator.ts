@@ -57,6 +57,7 @@ export class HankoSessionValidator implements OnModuleInit, OnModuleDestroy {
         maxConcurrent: this.options.maxConcurrentCalls,
         failureThreshold: this.options.failureThreshold,
         timeoutMs: this.options.timeout * 1000,
+        latency: http.latency,
       },
       this.logger,
     );
@@ -121,11 +122,16 @@ export class HankoSessionValidator implements OnModuleInit, OnModuleDestroy {
     const left = running.startedAt + this.breaker.longestWaitMs() - Date.now();
     if (left <= 0 || this.breaker.isStalled()) throw new HankoUpstreamUnavailable('sessions/validate slow to answer', WAIT_RETRY_AFTER);
     let timer: NodeJS.Timeout | undefined;
+    let leave: (() => void) | undefined;
     const giveUp = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new HankoUpstreamUnavailable('sessions/validate slow to answer', WAIT_RETRY_AFTER)), left);
+      leave = this.breaker.onStall(() => reject(new HankoUpstreamUnavailable('sessions/validate not answering', WAIT_RETRY_AFTER)));
     });
-    return Promise.race([running.answer, this.breaker.whenStalled(), giveUp])
-      .finally(() => clearTimeout(timer))
+    return Promise.race([running.answer, giveUp])
+      .finally(() => {
+        clearTimeout(timer);
+        leave?.();
+      })
       .then(liveOrRevoked);
   }
 
@@ -149,6 +155,7 @@ export class HankoSessionValidator implements OnModuleInit, OnModuleDestroy {
           ca: this.config.keys.ca,
           agent: this.http.agent,
           signal: this.abort.signal,
+          latency: this.http.latency,
         }),
       )
       .then(async (live) => {

@@ -19,6 +19,8 @@ interface RedisConnection {
 const reconnectDelay = (retries: number): number => Math.min(100 * (retries + 1), 2_000);
 /** Marks per pub/sub message when a whole set is re-shared after an outage. */
 const BATCH = 500;
+/** How long a delivery's handlers wait for the fleet to say whether another instance already ran them. */
+const CLAIM_WAIT_MS = 1_000;
 /** How long boot waits for the fleet's marks, so a fresh instance does not start out ignorant of them. */
 const BOOT_LOAD_MS = 2_000;
 
@@ -91,6 +93,27 @@ export class HankoRevocationFleet implements OnApplicationBootstrap, OnModuleDes
   share(mark: HankoRevocationMark): void {
     if (this.publisher?.isReady !== true) return; // shared by synchronize() once Redis is back
     void this.write([mark]).catch(() => this.down());
+  }
+
+  /**
+   * Whether this instance is the first of the fleet to act on a delivery (its token's digest),
+   * remembered until the token expires: a delivery replayed to another instance reaches no handler
+   * twice. Without Redis, or when it is slow or down, every instance acts (at least once, never lost).
+   */
+  async claimDelivery(digest: string, expiresAtMs: number): Promise<boolean> {
+    const publisher = this.publisher;
+    if (publisher?.isReady !== true) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const slow = new Promise<'slow'>((resolve) => (timer = setTimeout(() => resolve('slow'), CLAIM_WAIT_MS)));
+    try {
+      const command = ['SET', `${this.key}:delivery:${digest}`, '1', 'PXAT', String(Math.ceil(expiresAtMs)), 'NX'];
+      const reply = await Promise.race([publisher.sendCommand(command), slow]);
+      return reply !== null;
+    } catch {
+      return true;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async write(marks: HankoRevocationMark[]): Promise<void> {

@@ -5,6 +5,7 @@ import { HankoRevocationFleet } from './hanko-revocation.fleet.js';
 import { HankoRevocationMarks } from './hanko-revocation.marks.js';
 import { revocationFor } from './hanko-revocation.policy.js';
 import { HankoWebhookDispatcher } from './hanko-webhook.dispatcher.js';
+import type { HankoEvent } from './hanko-webhook.events.js';
 import { HankoWebhookRefusal, HankoWebhookVerifier } from './hanko-webhook.verifier.js';
 
 /** A delivery as the route hands it over: the declared content type and the parsed (or raw) body. */
@@ -26,7 +27,8 @@ const SEEN_SWEEP_AT = 1_000;
  * Turns one delivery into its effects, in the order that keeps Hanko's hook alive and the door shut:
  * verify; mark revoked sessions in this process (synchronously, before answering) and tell the
  * fleet (in the background); answer; then run the app's handlers, whose outcome never changes the
- * answer. A replay of a delivery within its 5-minute validity changes nothing and reaches no handler twice.
+ * answer. A replay of a delivery within its 5-minute validity changes nothing and reaches no handler
+ * twice: per instance by its digest, across a fleet (webhooks.redis) by a claim in Redis.
  */
 @Injectable()
 export class HankoWebhookReceiver {
@@ -57,7 +59,7 @@ export class HankoWebhookReceiver {
       });
       if (mark !== undefined && this.marks.add(mark)) this.fleet.share(mark);
       // After the answer: handlers may take their time, Hanko waits 10 s at most and never retries.
-      setImmediate(() => void this.dispatcher.dispatch(verified.event));
+      setImmediate(() => void this.dispatchOnce(digest, verified.expiresAt, verified.event));
       return { status: 200, body: { status: 'accepted' } };
     } catch (error) {
       if (error instanceof HankoWebhookRefusal) {
@@ -67,6 +69,15 @@ export class HankoWebhookReceiver {
       this.logger.error(`Unexpected error while receiving a webhook (${error instanceof Error ? error.name : typeof error})`);
       return { status: 503, body: { error: 'unexpected error' } };
     }
+  }
+
+  /** Runs the app's handlers unless another instance of the fleet already did for this delivery (a replay). */
+  private async dispatchOnce(digest: string, expiresAt: number, event: HankoEvent): Promise<void> {
+    if (!(await this.fleet.claimDelivery(digest, expiresAt))) {
+      this.logger.debug('webhooks: another instance already received this delivery; handlers not run again');
+      return;
+    }
+    await this.dispatcher.dispatch(event);
   }
 
   private parse(delivery: HankoWebhookDelivery): unknown {

@@ -6,11 +6,20 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Controller, Get, Module, Req } from '@nestjs/common';
+import { Controller, Get, Injectable, Module, Req } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 
 const [libDir, apiUrl, redisUrl] = process.argv.slice(2);
-const { HankoAuthModule } = await import(pathToFileURL(join(libDir, 'index.js')).href);
+const { HankoAuthModule, OnHankoEvent } = await import(pathToFileURL(join(libDir, 'index.js')).href);
+
+/** Says on stdout which events reached this instance's handler, so the test can count them per instance. */
+class UserEvents {
+  created(event) {
+    process.stdout.write(`HANDLED ${event.event} ${event.data.id}\n`);
+  }
+}
+OnHankoEvent('user.create')(UserEvents.prototype, 'created', Object.getOwnPropertyDescriptor(UserEvents.prototype, 'created'));
+Injectable()(UserEvents);
 
 class MeController {
   me(req) {
@@ -33,6 +42,7 @@ Module({
     }),
   ],
   controllers: [MeController],
+  providers: [UserEvents],
 })(AppModule);
 
 const app = await NestFactory.create(AppModule, { logger: ['log', 'warn', 'error'] });

@@ -3,7 +3,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { deliverHankoWebhook, HankoTestIssuer, sessionOf } from '../../src/testing/index.js';
+import { deliverHankoWebhook, HankoTestIssuer, sessionOf, signHankoWebhook } from '../../src/testing/index.js';
 import { call } from '../support/app.factory.js';
 import { RedisServer } from '../support/redis.server.js';
 
@@ -115,6 +115,23 @@ describe('revocation marks across a fleet (two processes, real Redis)', () => {
     );
     // Every revocation arrived (checked above); the 1 s goal is reported, not asserted (a loaded CI machine).
   }, 300_000);
+
+  it('a delivery replayed to another instance reaches no handler twice; a new one reaches its instance', async () => {
+    const handled = (instance: Instance, id: string) => instance.output.join('').split(`HANDLED user.create ${id}`).length - 1;
+    const token = signHankoWebhook(issuer, 'user.create', { id: 'replayed-user' });
+    expect((await deliverHankoWebhook(a.url, issuer, 'user.create', {}, { token })).status).toBe(200);
+    for (let i = 0; i < 100 && handled(a, 'replayed-user') === 0; i++) await sleep(50);
+    expect(handled(a, 'replayed-user')).toBe(1);
+    // The same delivery, replayed to B within its validity: B acknowledges it but runs no handler.
+    expect((await deliverHankoWebhook(b.url, issuer, 'user.create', {}, { token })).status).toBe(200);
+    const fresh = signHankoWebhook(issuer, 'user.create', { id: 'fresh-user' });
+    expect((await deliverHankoWebhook(b.url, issuer, 'user.create', {}, { token: fresh })).status).toBe(200);
+    for (let i = 0; i < 100 && handled(b, 'fresh-user') === 0; i++) await sleep(50);
+    expect(handled(b, 'fresh-user')).toBe(1);
+    // B's handlers ran in order: had the replay reached one, it would show before the fresh delivery.
+    expect(handled(b, 'replayed-user')).toBe(0);
+    expect(handled(a, 'replayed-user') + handled(b, 'replayed-user')).toBe(1);
+  }, 60_000);
 
   it('a user deleted through A is refused by B', async () => {
     const token = issuer.sign();

@@ -7,8 +7,9 @@ import {
   type HankoRefusalReason,
 } from './errors/hanko-refusal.reason.js';
 import type { HankoRequest } from './context/hanko-request.context.js';
-import { HANKO_OUTCOME, HANKO_TOKEN } from './context/hanko-request.slots.js';
+import { HANKO_OUTCOME } from './context/hanko-request.slots.js';
 import { HankoKeySource } from './keys/hanko-key.source.js';
+import { HankoStrategyAttempts, type PassportStrategyLike } from './passport/hanko-strategy.attempt.js';
 import type { HankoUser } from './session/hanko-user.js';
 import { HankoSessionValidator } from './session/hanko-session.validator.js';
 import { HankoStrategy } from './hanko.strategy.js';
@@ -16,22 +17,6 @@ import { HankoTokenCache } from './token/hanko-token.cache.js';
 import { HankoTokenExtractor } from './token/hanko-token.extractor.js';
 import { precheckToken, type PrecheckedToken } from './token/hanko-token.precheck.js';
 import { HankoRevocationMarks } from './webhooks/hanko-revocation.marks.js';
-
-/**
- * The Passport strategy protocol (passport-strategy): `authenticate(req)` ends in exactly one of
- * success/fail/error/pass/redirect. Typed locally so our public .d.ts never names passport-jwt's
- * types, which users would otherwise need (@types/passport-jwt) to compile strictly.
- */
-interface PassportStrategyLike {
-  authenticate(request: object, options?: object): void;
-}
-interface StrategyActions {
-  success(user: unknown): void;
-  fail(challenge?: unknown): void;
-  error(error: unknown): void;
-  pass(): void;
-  redirect(): void;
-}
 
 export type HankoFailure = 'missing' | HankoTokenRefusal | HankoUpstreamUnavailable;
 /** A user comes with the kid of the key that verified it: a kept outcome stands only while that key is usable. */
@@ -46,16 +31,18 @@ export type HankoOutcome =
 export class HankoAuthenticator {
   protected readonly logger = new Logger('HankoAuth');
   private readonly cache: HankoTokenCache | undefined;
+  private readonly attempts: HankoStrategyAttempts;
   private keyGeneration = 0;
 
   constructor(
     protected readonly config: HankoAuthConfig,
-    @Inject(HankoStrategy) private readonly strategy: PassportStrategyLike,
+    @Inject(HankoStrategy) strategy: PassportStrategyLike,
     private readonly keys: HankoKeySource,
     private readonly sessions: HankoSessionValidator,
     protected readonly extractor: HankoTokenExtractor,
     private readonly revoked: HankoRevocationMarks,
   ) {
+    this.attempts = new HankoStrategyAttempts(strategy);
     this.cache = config.tokenCache === false ? undefined : new HankoTokenCache(config.tokenCache.maxEntries);
     keys.onChange(() => {
       this.keyGeneration++;
@@ -104,12 +91,14 @@ export class HankoAuthenticator {
     try {
       const raw = this.extractor.extract(request);
       if (raw === undefined) return { failure: 'missing' };
+      // One clock read for the whole hit: the entry's exp and the key's staleness are judged at the same instant.
+      const now = Date.now();
       // The exact bytes of a cached token already passed every check below: look it up first.
-      const cached = raw.length <= this.config.maxTokenBytes ? this.cache?.get(raw, Date.now()) : undefined;
+      const cached = raw.length <= this.config.maxTokenBytes ? this.cache?.get(raw, now) : undefined;
       // A hit counts only while its key is still in the usable set (removed or too stale: verify anew).
-      if (cached !== undefined && this.keys.currentKey(cached.kid) !== undefined) {
-        if (!this.sessions.enabled) return this.accept(request, cached.user, cached.kid);
-        return this.checkSession(request, cached.user, cached.kid, raw);
+      if (cached !== undefined && this.keys.currentKey(cached.kid, now) !== undefined) {
+        if (!this.sessions.enabled) return this.accept(request, cached.user, cached.kid, cached.expiresAtMs);
+        return this.checkSession(request, cached.user, cached.kid, raw, cached.expiresAtMs);
       }
       const token = precheckToken(raw, this.config.maxTokenBytes);
       return this.verifyAndRemember(request, token);
@@ -121,7 +110,7 @@ export class HankoAuthenticator {
   /** Synchronous whenever the strategy is (a cached key and no revocation check): no promise per request. */
   private verifyAndRemember(request: HankoRequest, token: PrecheckedToken): HankoOutcome | Promise<HankoOutcome> {
     const generation = this.keyGeneration;
-    const verified = this.verify(token);
+    const verified = this.attempts.run(token);
     if (!(verified instanceof Promise)) return this.remember(request, token, verified, generation);
     return verified.then((user) => this.remember(request, token, user, generation)).catch((error: unknown) => this.failed(error));
   }
@@ -132,26 +121,33 @@ export class HankoAuthenticator {
     user: HankoUser,
     generation: number,
   ): HankoOutcome | Promise<HankoOutcome> {
+    const expiresAtMs = user.claims.exp * 1000;
     // A key change while we verified may have removed the key used: don't remember this one.
-    if (generation === this.keyGeneration) this.cache?.set(token.raw, { user, kid: token.kid, expiresAtMs: user.claims.exp * 1000 });
-    if (!this.sessions.enabled) return this.accept(request, user, token.kid);
-    return this.checkSession(request, user, token.kid, token.raw);
+    if (generation === this.keyGeneration) this.cache?.set(token.raw, { user, kid: token.kid, expiresAtMs });
+    if (!this.sessions.enabled) return this.accept(request, user, token.kid, expiresAtMs);
+    return this.checkSession(request, user, token.kid, token.raw, expiresAtMs);
   }
 
   /**
    * Revocation is per session and cached on its own: a cached verification never skips it. A session
    * answer cached in this process (or a Hanko known to be failing) settles here without a promise.
    */
-  private checkSession(request: HankoRequest, user: HankoUser, kid: string, raw: string): HankoOutcome | Promise<HankoOutcome> {
+  private checkSession(
+    request: HankoRequest,
+    user: HankoUser,
+    kid: string,
+    raw: string,
+    expiresAtMs: number,
+  ): HankoOutcome | Promise<HankoOutcome> {
     let pending: Promise<void> | undefined;
     try {
       pending = this.sessions.check(user, raw);
     } catch (error) {
       return this.failed(error);
     }
-    if (pending === undefined) return this.accept(request, user, kid);
+    if (pending === undefined) return this.accept(request, user, kid, expiresAtMs);
     return pending.then(
-      () => this.accept(request, user, kid),
+      () => this.accept(request, user, kid, expiresAtMs),
       (error: unknown) => this.failed(error),
     );
   }
@@ -162,14 +158,14 @@ export class HankoAuthenticator {
     return { failure };
   }
 
-  private accept(request: HankoRequest, user: HankoUser, kid: string): HankoOutcome {
+  /** `expiresAtMs` is the token's exp as the cache keeps it, so a hit never reads the claims object. */
+  private accept(request: HankoRequest, user: HankoUser, kid: string, expiresAtMs: number): HankoOutcome {
     // Every accepted token passes here, cached or not: a session Hanko's webhook reported ended
     // (logout, revoke, user deleted) is refused at once instead of until its exp. A local lookup.
     if (this.revoked.isRevoked(user)) return this.failed(new HankoTokenRefusal('session revoked'));
     request.user = user;
     // How long this outcome may be kept on a long-lived request object (see stillHolds).
     const revocation = this.config.revocation;
-    const expiresAtMs = user.claims.exp * 1000;
     const keepUntilMs = revocation === false ? expiresAtMs : Math.min(expiresAtMs, Date.now() + revocation.cacheTtl * 1000);
     return { user, kid, keepUntilMs };
   }
@@ -179,38 +175,6 @@ export class HankoAuthenticator {
     const kept = request[HANKO_OUTCOME] as HankoOutcome | Promise<HankoOutcome> | undefined;
     if (kept !== undefined && !(kept instanceof Promise) && kept.user !== undefined && request.user === kept.user) delete request.user;
     delete request[HANKO_OUTCOME];
-  }
-
-  /**
-   * Runs the passport-jwt strategy for one token. The strategy sees a small carrier object, never
-   * the real request, so passport-style bookkeeping never lands on (and slows down) the request;
-   * and a fresh object per call, because the strategy's success/fail/error actions are per attempt.
-   * With a cached key the strategy settles before `authenticate` returns: then the user comes back
-   * as is (or the refusal is thrown), and only a wait on Hanko's key set costs a promise.
-   */
-  private verify(token: PrecheckedToken): HankoUser | Promise<HankoUser> {
-    let settled: { user: HankoUser; error?: undefined } | { user?: undefined; error: unknown } | undefined;
-    let notify: ((result: NonNullable<typeof settled>) => void) | undefined;
-    const settle = (result: NonNullable<typeof settled>) => {
-      // The protocol allows one action per attempt; ignore any after the first.
-      if (settled !== undefined) return;
-      settled = result;
-      notify?.(result);
-    };
-    const attempt = Object.create(this.strategy) as PassportStrategyLike & StrategyActions;
-    attempt.success = (user) => settle({ user: user as HankoUser });
-    attempt.fail = (challenge) => settle({ error: challenge ?? new HankoTokenRefusal('invalid token') });
-    attempt.error = (error) => settle({ error });
-    attempt.pass = attempt.redirect = () => settle({ error: new HankoTokenRefusal('invalid token') });
-    attempt.authenticate({ [HANKO_TOKEN]: token }, { session: false });
-    const now = settled;
-    if (now !== undefined) {
-      if (now.user !== undefined) return now.user;
-      throw now.error;
-    }
-    return new Promise<HankoUser>((resolve, reject) => {
-      notify = (result) => (result.user !== undefined ? resolve(result.user) : reject(result.error));
-    });
   }
 
   /**

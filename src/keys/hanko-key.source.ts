@@ -102,9 +102,9 @@ export class HankoKeySource implements OnApplicationBootstrap, OnModuleDestroy {
   /**
    * The key if the cached set holds it and may still be used, without waiting on Hanko: a set past
    * its refresh time is refreshed in the background (stale-while-revalidate), so known kids never wait.
+   * `now` lets a caller that has just read the clock (the token cache's exp check) pass it on.
    */
-  currentKey(kid: string): KeyObject | undefined {
-    const now = Date.now();
+  currentKey(kid: string, now = Date.now()): KeyObject | undefined {
     const key = this.usableKey(kid, now);
     if (key && now >= this.nextRefreshAt && !this.inflight) void this.refresh();
     return key;

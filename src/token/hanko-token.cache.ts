@@ -7,8 +7,11 @@ export interface VerifiedToken {
   readonly expiresAtMs: number;
 }
 
-interface Entry {
-  readonly token: VerifiedToken;
+/**
+ * The verified token itself plus its place in the eviction order: one object per entry, so a hit
+ * reads one object (not an entry pointing to another), and the cache holds one object fewer per token.
+ */
+interface Entry extends VerifiedToken {
   /** Insertion number when last (re)inserted: how far back in the eviction order the entry sits. */
   position: number;
 }
@@ -39,7 +42,7 @@ export class HankoTokenCache {
     const entry = this.entries.get(token);
     if (entry === undefined) return undefined;
     // Written so that a NaN expiry counts as expired.
-    if (!(entry.token.expiresAtMs > nowMs)) {
+    if (!(entry.expiresAtMs > nowMs)) {
       this.entries.delete(token);
       return undefined;
     }
@@ -49,12 +52,13 @@ export class HankoTokenCache {
       entry.position = ++this.insertions;
       this.entries.set(token, entry);
     }
-    return entry.token;
+    return entry;
   }
 
   set(token: string, verified: VerifiedToken): void {
     this.entries.delete(token);
-    this.entries.set(token, { token: verified, position: ++this.insertions });
+    const { user, kid, expiresAtMs } = verified;
+    this.entries.set(token, { user, kid, expiresAtMs, position: ++this.insertions });
     if (this.entries.size > this.maxEntries) {
       this.entries.delete(this.entries.keys().next().value as string);
     }
